@@ -1,0 +1,68 @@
+import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit';
+import { sequence } from '@sveltejs/kit/hooks';
+import { paraglideMiddleware } from '$lib/paraglide/server';
+import { deleteSessionCookie, setSessionCookie } from '$lib/server/auth/cookie';
+import { sessionCookieName, validateSessionToken } from '$lib/server/auth/session';
+import { db } from '$lib/server/db/instance';
+import { startUp } from '$lib/server/startup';
+
+export const init: ServerInit = async () => {
+	await startUp(db());
+};
+
+const handleLocale: Handle = ({ event, resolve }) =>
+	paraglideMiddleware(event.request, ({ request, locale }) => {
+		event.request = request;
+		return resolve(event, { transformPageChunk: ({ html }) => html.replace('%paraglide.lang%', locale) });
+	});
+
+// SvelteKit's origin check covers form posts only (urlencoded, multipart, text/plain). JSON endpoints take
+// nothing but application/json, which a cross-site form cannot send, so they need no token either.
+const handleJsonOnly: Handle = ({ event, resolve }) => {
+	if (event.url.pathname.startsWith('/api/') && !['GET', 'HEAD', 'OPTIONS'].includes(event.request.method)) {
+		const type = event.request.headers.get('content-type')?.split(';')[0]?.trim().toLowerCase();
+		if (type !== 'application/json') {
+			return new Response(JSON.stringify({ message: 'Content-Type must be application/json' }), {
+				status: 415,
+				headers: { 'content-type': 'application/json' }
+			});
+		}
+	}
+	return resolve(event);
+};
+
+const handleAuth: Handle = async ({ event, resolve }) => {
+	const token = event.cookies.get(sessionCookieName);
+	event.locals.member = null;
+	event.locals.session = null;
+	if (token) {
+		const { session, member } = await validateSessionToken(db(), token);
+		if (session) {
+			setSessionCookie(event.cookies, event.url, token, session.expires_at);
+			event.locals.session = session;
+			event.locals.member = member;
+		} else {
+			deleteSessionCookie(event.cookies, event.url);
+		}
+	}
+	return resolve(event);
+};
+
+const handleHeaders: Handle = async ({ event, resolve }) => {
+	const response = await resolve(event);
+	response.headers.set('x-content-type-options', 'nosniff');
+	response.headers.set('referrer-policy', 'same-origin');
+	// Pages show personal data: never kept by shared caches or the back button of a shared computer.
+	if (!response.headers.has('cache-control') && !event.url.pathname.startsWith('/_app/')) {
+		response.headers.set('cache-control', 'no-store');
+	}
+	return response;
+};
+
+export const handle = sequence(handleHeaders, handleJsonOnly, handleLocale, handleAuth);
+
+// Errors are logged with the path only: no body, form data or cookies, which may hold passwords or ballots.
+export const handleError: HandleServerError = ({ error, event, status, message }) => {
+	if (status !== 404) console.error(`[${status}] ${event.request.method} ${event.url.pathname}:`, error);
+	return { message: status === 404 ? 'not_found' : message };
+};

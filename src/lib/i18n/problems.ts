@@ -1,0 +1,136 @@
+import { m } from '$lib/paraglide/messages';
+
+// Problem codes from the server, in the reader's language. Server modules return codes, never sentences, so
+// the same check speaks Chinese or English depending on who is reading.
+
+export function passwordProblemText(problem: string, waitSeconds?: number): string {
+	switch (problem) {
+		case 'required':
+			return m.problem_required();
+		case 'mismatch':
+			return m.password_mismatch();
+		case 'too_short':
+			return m.password_too_short({ min: '8' });
+		case 'too_long':
+			return m.password_too_long({ max: '128' });
+		case 'same_as_login':
+			return m.password_same_as_login();
+		case 'too_common':
+			return m.password_too_common();
+		case 'wrong_current':
+			return m.password_wrong_current();
+		case 'same_as_current':
+			return m.password_same_as_current();
+		case 'throttled':
+			return m.login_throttled({ seconds: String(waitSeconds ?? 1) });
+		default:
+			return m.error_generic();
+	}
+}
+
+export function memberProblemText(problem: string): string {
+	switch (problem) {
+		case 'required':
+			return m.problem_required();
+		case 'too_long':
+			return m.problem_too_long();
+		case 'invalid_login_id':
+			return m.problem_invalid_login_id();
+		case 'login_id_taken':
+			return m.problem_login_id_taken();
+		case 'unit_not_found':
+			return m.problem_unit_not_found();
+		case 'unit_outside_scope':
+			return m.problem_unit_outside_scope();
+		case 'roles_not_allowed':
+			return m.problem_roles_not_allowed();
+		default:
+			return m.error_generic();
+	}
+}
+
+export function unitProblemText(problem: string): string {
+	switch (problem) {
+		case 'name_required':
+			return m.problem_required();
+		case 'name_too_long':
+			return m.problem_too_long();
+		case 'name_taken':
+			return m.unit_problem_name_taken();
+		case 'parent_not_found':
+			return m.unit_problem_parent_not_found();
+		case 'kind_not_allowed_here':
+			return m.unit_problem_kind_not_allowed();
+		case 'move_into_own_subtree':
+			return m.unit_problem_own_subtree();
+		case 'root_cannot_move':
+			return m.unit_problem_root();
+		case 'has_active_members':
+			return m.unit_problem_has_members();
+		case 'has_active_children':
+			return m.unit_problem_has_children();
+		case 'parent_archived':
+			return m.unit_problem_parent_archived();
+		default:
+			return m.error_generic();
+	}
+}
+
+const columnLabel: Record<string, () => string> = {
+	loginId: () => m.member_login_id(),
+	name: () => m.member_name(),
+	unit: () => m.member_unit(),
+	roles: () => m.member_roles(),
+	positionTitle: () => m.member_position(),
+	isLeader: () => m.member_is_leader(),
+	status: () => m.member_status()
+};
+
+export function importColumnText(column: string | null): string {
+	return column ? (columnLabel[column]?.() ?? column) : '';
+}
+
+/** One problem of an import file as a sentence that names what is wrong; row and column are shown beside it. */
+export function importProblemText(p: { code: string; value?: string; otherRow?: number; column: string | null }): string {
+	const value = p.value ?? '';
+	switch (p.code) {
+		case 'file_unreadable':
+			return m.import_file_unreadable();
+		case 'file_type':
+			return m.import_file_type();
+		case 'file_too_large':
+			return m.import_file_too_large({ max: '1 MB' });
+		case 'no_rows':
+			return m.import_no_rows();
+		case 'too_many_rows':
+			return m.import_too_many_rows({ max: '5000' });
+		case 'missing_column':
+			return m.import_missing_column({ column: importColumnText(p.column) });
+		case 'required':
+			return m.problem_required();
+		case 'too_long':
+			return m.import_too_long({ value });
+		case 'invalid_login_id':
+			return m.import_invalid_login_id({ value });
+		case 'invalid_role':
+			return m.import_invalid_role({ value });
+		case 'invalid_yes_no':
+			return m.import_invalid_yes_no({ value });
+		case 'invalid_status':
+			return m.import_invalid_status({ value });
+		case 'duplicate_in_file':
+			return m.import_duplicate_in_file({ value, row: String(p.otherRow ?? '') });
+		case 'unit_not_found':
+			return m.import_unit_not_found({ value });
+		case 'unit_ambiguous':
+			return m.import_unit_ambiguous({ value });
+		case 'unit_outside_scope':
+			return m.import_unit_outside_scope({ value });
+		case 'member_outside_scope':
+			return m.import_member_outside_scope({ value });
+		case 'roles_not_allowed':
+			return m.problem_roles_not_allowed();
+		default:
+			return m.error_generic();
+	}
+}

@@ -1,0 +1,11 @@
+import type { Migration } from 'kysely';
+import * as createOrgAndAuth from '../../../../migrations/20261122000000_create_org_and_auth';
+
+/**
+ * Every migration in `migrations/`, by file name. A static list rather than a directory scan, so the same
+ * code runs in the built server (where there is no TypeScript loader), in Vite and in the command-line tasks.
+ * `migrate.test.ts` fails when a file in `migrations/` is missing here.
+ */
+export const migrations: Record<string, Migration> = {
+	'20261122000000_create_org_and_auth': createOrgAndAuth
+};

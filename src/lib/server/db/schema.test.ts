@@ -1,0 +1,64 @@
+import { readdirSync } from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { freshDatabase } from '../testing/db';
+import { migrateDown, migrateToLatest } from './migrate';
+import { migrations } from './migrations';
+import { tableColumns } from './schema';
+import type { OpenedDatabase } from './index';
+
+let opened: OpenedDatabase | undefined;
+afterEach(async () => {
+	await opened?.db.destroy();
+	opened = undefined;
+});
+
+describe('schema', () => {
+	it('has exactly the tables and columns the hand-written types declare', async () => {
+		opened = await freshDatabase();
+		const tables = (await opened.db.introspection.getTables()).filter((t) => !t.name.startsWith('kysely_'));
+		const actual = Object.fromEntries(tables.map((t) => [t.name, t.columns.map((c) => c.name).sort()]));
+		const expected = Object.fromEntries(Object.entries(tableColumns).map(([name, columns]) => [name, [...columns].map(String).sort()]));
+		expect(actual).toEqual(expected);
+	});
+
+	it('declares nullable columns as nullable and the rest as not null', async () => {
+		opened = await freshDatabase();
+		const tables = await opened.db.introspection.getTables();
+		const nullable = tables.flatMap((t) => t.columns.filter((c) => c.isNullable).map((c) => `${t.name}.${c.name}`)).sort();
+		// SQLite lets an integer rowid key report nullable; every other column is checked.
+		expect(nullable.filter((n) => !/^(unit|member)\.id$/.test(n) && !n.startsWith('kysely_'))).toEqual([
+			'member.last_sign_in_at',
+			'member.password_hash',
+			'unit.archived_at',
+			'unit.parent_id'
+		]);
+	});
+
+	it('turns on foreign keys and WAL for file databases', async () => {
+		opened = await freshDatabase();
+		expect(opened.sqlite.pragma('foreign_keys', { simple: true })).toBe(1);
+		expect(opened.sqlite.pragma('synchronous', { simple: true })).toBe(2); // FULL
+		await expect(
+			opened.db.insertInto('member').values({ login_id: 'x', name: 'x', unit_id: 999, password_hash: null, last_sign_in_at: null, created_at: 1, updated_at: 1 }).execute()
+		).rejects.toThrow(/FOREIGN KEY/);
+	});
+});
+
+describe('migrations', () => {
+	it('lists every file in migrations/ in the registry, in order', () => {
+		const files = readdirSync('migrations')
+			.filter((f) => f.endsWith('.ts'))
+			.map((f) => f.replace(/\.ts$/, ''))
+			.sort();
+		expect(Object.keys(migrations)).toEqual(files);
+		for (const name of files) expect(name).toMatch(/^\d{14}_[a-z0-9_]+$/);
+	});
+
+	it('go down and up again', async () => {
+		opened = await freshDatabase();
+		for (let i = 0; i < Object.keys(migrations).length; i++) await migrateDown(opened.db);
+		const left = (await opened.db.introspection.getTables()).filter((t) => !t.name.startsWith('kysely_'));
+		expect(left).toEqual([]);
+		expect(await migrateToLatest(opened.db)).toEqual(Object.keys(migrations));
+	});
+});
