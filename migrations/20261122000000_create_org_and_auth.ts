@@ -29,7 +29,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 	await db.schema
 		.createTable('member')
 		.addColumn('id', id, (c) => (autoIncrement ? c.primaryKey().autoIncrement() : c.primaryKey()))
-		.addColumn('login_id', 'text', (c) => c.notNull().unique())
+		.addColumn('login_id', 'text', (c) => c.notNull())
 		.addColumn('name', 'text', (c) => c.notNull())
 		.addColumn('unit_id', 'integer', (c) => c.notNull().references('unit.id'))
 		.addColumn('position_title', 'text', (c) => c.notNull().defaultTo(''))
@@ -42,6 +42,9 @@ export async function up(db: Kysely<any>): Promise<void> {
 		.addColumn('updated_at', 'bigint', (c) => c.notNull())
 		.execute();
 	await db.schema.createIndex('member_unit_idx').on('member').column('unit_id').execute();
+	// Unique whatever the letter case: T001 and t001 are one person. lower() is the same on both databases
+	// for the ASCII characters login ids are made of.
+	await db.schema.createIndex('member_login_id_uq').on('member').unique().expression(sql`lower(login_id)`).execute();
 
 	await db.schema
 		.createTable('member_role')

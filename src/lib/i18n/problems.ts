@@ -44,6 +44,8 @@ export function memberProblemText(problem: string): string {
 			return m.problem_unit_outside_scope();
 		case 'roles_not_allowed':
 			return m.problem_roles_not_allowed();
+		case 'cannot_disable_self':
+			return m.member_cannot_disable_self();
 		default:
 			return m.error_generic();
 	}

@@ -123,3 +123,9 @@ describe('changePassword', () => {
 		expect(row.must_change_password).toBe(0);
 	});
 });
+
+describe('login ids at sign-in', () => {
+	it('match whatever their letter case', async () => {
+		expect((await signIn(db, { loginId: 't001', password, address })).ok).toBe(true);
+	});
+});

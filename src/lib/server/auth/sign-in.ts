@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Db } from '../db';
 import { checkPassword, dummyPasswordHash, hashPassword, verifyPassword, type PasswordProblem } from './password';
 import { createSession, generateSessionToken, invalidateMemberSessions } from './session';
@@ -31,7 +32,8 @@ export async function signIn(
 	const member = await db
 		.selectFrom('member')
 		.select(['id', 'password_hash', 'status', 'must_change_password'])
-		.where('login_id', '=', loginId)
+		// Login ids match whatever their letter case; they are unique that way too (see the migration).
+		.where(sql<string>`lower(login_id)`, '=', loginId.toLowerCase())
 		.executeTakeFirst();
 	const passwordHash = member?.password_hash ?? (await dummyPasswordHash());
 	const passwordOk = await verifyPassword(passwordHash, input.password);

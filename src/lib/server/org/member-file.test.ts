@@ -99,17 +99,17 @@ describe('readMemberFile: good files', () => {
 			['13800138000', '李四', unitPath, '党员、支部书记', '校长', '是', '正常'],
 			['wang.wu@school', '王五', '第二支部', '党员,书记,党委', null, null, '停用']
 		]);
-		expect(await readMemberFile(bytes, 'members.xlsx')).toEqual({ rows: withRows(goodRows), problems: [] });
+		expect(await readMemberFile(bytes, 'members.xlsx')).toEqual({ rows: withRows(goodRows), problems: [], rejected: [] });
 	});
 
 	it('reads a UTF-8 CSV with BOM', async () => {
 		const bytes = utf8('\uFEFF' + goodCsvLines.join('\r\n') + '\r\n');
-		expect(await readMemberFile(bytes, 'members.csv')).toEqual({ rows: withRows(goodRows), problems: [] });
+		expect(await readMemberFile(bytes, 'members.csv')).toEqual({ rows: withRows(goodRows), problems: [], rejected: [] });
 	});
 
 	it('reads a UTF-8 CSV without BOM and with LF line ends', async () => {
 		const bytes = utf8(goodCsvLines.join('\n'));
-		expect(await readMemberFile(bytes, 'MEMBERS.CSV')).toEqual({ rows: withRows(goodRows), problems: [] });
+		expect(await readMemberFile(bytes, 'MEMBERS.CSV')).toEqual({ rows: withRows(goodRows), problems: [], rejected: [] });
 	});
 
 	it('reads a GBK CSV as saved by Chinese Excel', async () => {
@@ -134,12 +134,14 @@ describe('readMemberFile: good files', () => {
 					name: '赵六',
 					unit: '第二支部',
 					roles: ['member'],
+					rolesBlank: true,
 					positionTitle: '',
 					isLeader: false,
 					status: 'disabled'
 				}
 			],
-			problems: []
+			problems: [],
+			rejected: []
 		});
 	});
 
@@ -148,7 +150,8 @@ describe('readMemberFile: good files', () => {
 		const lines = [header.join(','), ...goodCsvLines.slice(1)];
 		expect(await readMemberFile(csv(lines), 'members.csv')).toEqual({
 			rows: withRows(goodRows),
-			problems: []
+			problems: [],
+			rejected: []
 		});
 		const bytes = await xlsx([
 			enHeader,
@@ -157,7 +160,8 @@ describe('readMemberFile: good files', () => {
 		]);
 		expect(await readMemberFile(bytes, 'members.xlsx')).toEqual({
 			rows: withRows(goodRows.slice(0, 2)),
-			problems: []
+			problems: [],
+			rejected: []
 		});
 	});
 
@@ -175,6 +179,7 @@ describe('readMemberFile: good files', () => {
 					name: '张三',
 					unit: unitPath,
 					roles: ['member'],
+					rolesBlank: true,
 					positionTitle: '',
 					isLeader: false,
 					status: 'active'
@@ -185,12 +190,14 @@ describe('readMemberFile: good files', () => {
 					name: '王五',
 					unit: '第二支部',
 					roles: ['member'],
+					rolesBlank: true,
 					positionTitle: '',
 					isLeader: false,
 					status: 'disabled'
 				}
 			],
-			problems: []
+			problems: [],
+			rejected: []
 		});
 	});
 
@@ -271,7 +278,8 @@ describe('readMemberFile: good files', () => {
 					status: 'active'
 				}
 			],
-			problems: []
+			problems: [],
+			rejected: []
 		});
 	});
 
@@ -523,7 +531,9 @@ describe('readMemberFile: problems', () => {
 		const lines = [zhHeader.join(','), 'a1,张三,支部,,,,离职'];
 		expect(await readMemberFile(csv(lines), 'm.csv')).toEqual({
 			rows: [],
-			problems: [{ row: 2, column: 'status', code: 'invalid_status', value: '离职' }]
+			problems: [{ row: 2, column: 'status', code: 'invalid_status', value: '离职' }],
+			// The row is left out, but what could be read of it is kept for the database checks.
+			rejected: [{ row: 2, loginId: 'a1', unit: '支部' }]
 		});
 	});
 
@@ -592,7 +602,7 @@ describe('templates and export', () => {
 			}
 		];
 		const bytes = await membersToXlsx(members);
-		expect(await readMemberFile(bytes, 'export.xlsx')).toEqual({ rows: withRows(members), problems: [] });
+		expect(await readMemberFile(bytes, 'export.xlsx')).toEqual({ rows: withRows(members), problems: [], rejected: [] });
 
 		const workbook = new ExcelJS.Workbook();
 		await workbook.xlsx.load(Buffer.from(bytes) as unknown as ExcelJS.Buffer);

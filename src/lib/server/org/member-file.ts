@@ -23,6 +23,8 @@ export type MemberFileRow = {
 	name: string;
 	unit: string;
 	roles: Role[];
+	/** True when the roles cell was empty or the column absent: an update keeps the member's current roles. */
+	rolesBlank?: boolean;
 	positionTitle: string;
 	isLeader: boolean;
 	status: MemberStatus;
@@ -218,10 +220,11 @@ function fileExtension(fileName: string): string {
 	return dot < 0 ? '' : fileName.slice(dot).toLowerCase();
 }
 
-export async function readMemberFile(
-	bytes: Uint8Array,
-	fileName: string
-): Promise<{ rows: MemberFileRow[]; problems: MemberFileProblem[] }> {
+/** A row with problems in its cells: left out of `rows`, but what could be read of it is kept here. */
+export type RejectedRow = { row: number; loginId: string | null; unit: string | null };
+export type MemberFile = { rows: MemberFileRow[]; problems: MemberFileProblem[]; rejected?: RejectedRow[] };
+
+export async function readMemberFile(bytes: Uint8Array, fileName: string): Promise<MemberFile> {
 	const extension = fileExtension(trimCell(fileName));
 	if (extension !== '.xlsx' && extension !== '.csv') {
 		return { rows: [], problems: [{ row: null, column: null, code: 'file_type', value: extension }] };
@@ -242,7 +245,7 @@ export async function readMemberFile(
 	return checkRows(sheetRows);
 }
 
-function checkRows(sheetRows: SheetRow[]): { rows: MemberFileRow[]; problems: MemberFileProblem[] } {
+function checkRows(sheetRows: SheetRow[]): MemberFile {
 	// Normally row 1; blank rows above the header are tolerated so the row numbers still match the sheet.
 	const headerIndex = sheetRows.findIndex((r) => r.cells.some((c) => !isBlank(c)));
 	const header = sheetRows[headerIndex];
@@ -280,6 +283,7 @@ function checkRows(sheetRows: SheetRow[]): { rows: MemberFileRow[]; problems: Me
 	}
 
 	const rows: MemberFileRow[] = [];
+	const rejected: RejectedRow[] = [];
 	const problems: MemberFileProblem[] = [];
 	const firstRowOfLoginId = new Map<string, number>();
 	for (const sheetRow of dataRows) {
@@ -303,13 +307,16 @@ function checkRows(sheetRows: SheetRow[]): { rows: MemberFileRow[]; problems: Me
 			.replace(/／/gu, '/')
 			.replace(/\s*\/\s*/gu, '/');
 		const unit = checkText(unitText, 'unit', true, report);
-		const roles = checkRoles(cellText(cellOf(sheetRow, 'roles')), report);
+		const rolesText = cellText(cellOf(sheetRow, 'roles'));
+		const roles = checkRoles(rolesText, report);
 		const positionTitle = checkText(cellOf(sheetRow, 'positionTitle'), 'positionTitle', false, report);
 		const isLeader = checkYesNo(cellText(cellOf(sheetRow, 'isLeader')), report);
 		const status = checkStatus(cellText(cellOf(sheetRow, 'status')), report);
 
 		if (rowProblems.length > 0) {
 			problems.push(...rowProblems);
+			// Still named, so the database checks (unit exists, in scope) can report this row's other problems too.
+			rejected.push({ row: sheetRow.row, loginId, unit });
 			continue;
 		}
 		rows.push({
@@ -318,12 +325,13 @@ function checkRows(sheetRows: SheetRow[]): { rows: MemberFileRow[]; problems: Me
 			name: name ?? '',
 			unit: unit ?? '',
 			roles,
+			...(rolesText === '' ? { rolesBlank: true } : {}),
 			positionTitle: positionTitle ?? '',
 			isLeader: isLeader ?? false,
 			status: status ?? 'active'
 		});
 	}
-	return { rows, problems };
+	return { rows, problems, rejected };
 }
 
 type Report = (
@@ -494,7 +502,7 @@ const columnHelp: Record<MemberFileColumn, string> = {
 	loginId: '必填。工号或手机号，成员登录时输入；2–64 个字符，只能包含字母、数字和 . _ - @，不能有空格；同一文件中不能重复（不区分大小写）。',
 	name: '必填。成员姓名，不超过 50 个字。',
 	unit: '必填。所属党组织的完整路径，各级之间用 / 分隔，例如“某县教育工委/县第一中学党总支/第一支部”；名称不重复时也可只写单位名称。可从“单位列表”工作表复制。不超过 200 个字。',
-	roles: '选填。可填 党员、支部书记（或 书记）、党委，多个角色用 、 , ; 或空格分隔；不填即为党员，所有成员都有党员角色。',
+	roles: '选填。可填 党员、支部书记（或 书记）、党委，多个角色用 、 , ; 或空格分隔。不填：新成员为党员，已有成员保持原角色；所有成员都有党员角色。',
 	positionTitle: '选填。职务，例如 校长、书记，不超过 50 个字。',
 	isLeader: '选填。是否为被测评领导：填 是 或 否（也可填 Y/N、1/0、√）；不填即为否。',
 	status: '选填。正常 或 停用；不填即为正常。停用的成员不能登录。'

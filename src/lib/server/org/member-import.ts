@@ -1,12 +1,13 @@
 import { sha256 } from '@oslojs/crypto/sha2';
+import { sql } from 'kysely';
 import { encodeHexLowerCase } from '@oslojs/encoding';
 import type { Db } from '../db';
 import type { MemberStatus, Role } from '../db/schema';
 import { generateTemporaryPassword, hashPassword } from '../auth/password';
 import { invalidateMemberSessions } from '../auth/session';
-import type { MemberFileProblem, MemberFileRow } from './member-file';
+import type { MemberFile, MemberFileProblem } from './member-file';
 import { normalizeRoles, setRoles } from './members';
-import { unitInScope, type Scope } from './scope';
+import { canManage, unitInScope, type Scope } from './scope';
 import { unitPaths } from './units';
 
 // Importing members is all-or-nothing: the file is checked against the database (units, scope, login ids)
@@ -19,7 +20,8 @@ export type ImportProblemCode =
 	| 'unit_ambiguous'
 	| 'unit_outside_scope'
 	| 'member_outside_scope'
-	| 'roles_not_allowed';
+	| 'roles_not_allowed'
+	| 'cannot_disable_self';
 
 export type ImportProblem = Omit<MemberFileProblem, 'code'> & { code: ImportProblemCode };
 
@@ -39,11 +41,11 @@ function normalizePath(path: string): string {
 	return path.replace(/／/g, '/').replace(/\s*\/\s*/g, '/').trim();
 }
 
-export async function planMemberImport(
-	db: Db,
-	scope: Scope,
-	file: { rows: MemberFileRow[]; problems: MemberFileProblem[] }
-): Promise<ImportPlan> {
+/** Who imports: their scope decides what the file may touch; their own account cannot be disabled by it. */
+export type Importer = { memberId: number; scope: Scope };
+
+export async function planMemberImport(db: Db, importer: Importer, file: MemberFile): Promise<ImportPlan> {
+	const { scope } = importer;
 	const problems: ImportProblem[] = [...file.problems];
 	const units = await db.selectFrom('unit').select(['id', 'name', 'parent_id', 'archived_at']).execute();
 	const paths = unitPaths(units);
@@ -52,15 +54,16 @@ export async function planMemberImport(
 	const byName = new Map<string, number[]>();
 	for (const u of active) byName.set(u.name, [...(byName.get(u.name) ?? []), u.id]);
 
-	const loginIds = file.rows.map((r) => r.loginId);
+	const loginIds = [...file.rows.map((r) => r.loginId), ...(file.rejected ?? []).flatMap((r) => (r.loginId === null ? [] : [r.loginId]))];
 	const existing = new Map<string, { id: number; name: string; unit_id: number; position_title: string; is_leader: number; status: MemberStatus; roles: Role[] }>();
 	for (let i = 0; i < loginIds.length; i += 500) {
 		const rows = await db
 			.selectFrom('member')
 			.select(['id', 'login_id', 'name', 'unit_id', 'position_title', 'is_leader', 'status'])
-			.where('login_id', 'in', loginIds.slice(i, i + 500))
+			.where(sql<string>`lower(login_id)`, 'in', loginIds.slice(i, i + 500).map((l) => l.toLowerCase()))
 			.execute();
-		for (const row of rows) existing.set(row.login_id, { ...row, roles: [] });
+		// Login ids match whatever their letter case, as at sign-in.
+		for (const row of rows) existing.set(row.login_id.toLowerCase(), { ...row, roles: [] });
 	}
 	const ids = [...existing.values()].map((e) => e.id);
 	for (let i = 0; i < ids.length; i += 500) {
@@ -71,29 +74,42 @@ export async function planMemberImport(
 		}
 	}
 
+	/** The unit a row names, or the problem with it, checked against the database and the actor's scope. */
+	const checkUnitAndMember = (row: number, unit: string | null, loginId: string | null, rowProblems: ImportProblem[]) => {
+		let unitId: number | undefined;
+		if (unit !== null) {
+			const wanted = normalizePath(unit);
+			unitId = byPath.get(wanted);
+			const candidates = unitId === undefined && !wanted.includes('/') ? (byName.get(wanted) ?? []) : [];
+			if (candidates.length === 1) unitId = candidates[0];
+			if (candidates.length > 1) rowProblems.push({ row, column: 'unit', code: 'unit_ambiguous', value: unit });
+			else if (unitId === undefined) rowProblems.push({ row, column: 'unit', code: 'unit_not_found', value: unit });
+			else if (!unitInScope(scope, unitId)) rowProblems.push({ row, column: 'unit', code: 'unit_outside_scope', value: unit });
+		}
+		const before = loginId === null ? undefined : existing.get(loginId.toLowerCase());
+		if (before && !canManage(scope, { unitId: before.unit_id, roles: before.roles })) {
+			rowProblems.push({ row, column: 'loginId', code: 'member_outside_scope', value: loginId ?? '' });
+		}
+		return { unitId, before };
+	};
+
+	for (const rejected of file.rejected ?? []) checkUnitAndMember(rejected.row, rejected.unit, rejected.loginId, problems);
+
 	const plan: ImportPlan = { creates: [], updates: [], unchanged: 0, problems, fingerprint: '' };
 	for (const row of file.rows) {
 		const rowProblems: ImportProblem[] = [];
-		const wanted = normalizePath(row.unit);
-		let unitId = byPath.get(wanted);
-		if (unitId === undefined && !wanted.includes('/')) {
-			const candidates = byName.get(wanted) ?? [];
-			if (candidates.length === 1) unitId = candidates[0];
-			else if (candidates.length > 1) rowProblems.push({ row: row.row, column: 'unit', code: 'unit_ambiguous', value: row.unit });
-		}
-		if (unitId === undefined && rowProblems.length === 0) rowProblems.push({ row: row.row, column: 'unit', code: 'unit_not_found', value: row.unit });
-		if (unitId !== undefined && !unitInScope(scope, unitId)) rowProblems.push({ row: row.row, column: 'unit', code: 'unit_outside_scope', value: row.unit });
-
-		const before = existing.get(row.loginId);
-		if (before && !unitInScope(scope, before.unit_id)) {
-			rowProblems.push({ row: row.row, column: 'loginId', code: 'member_outside_scope', value: row.loginId });
-		}
-		let roles = normalizeRoles(row.roles);
+		const { unitId, before } = checkUnitAndMember(row.row, row.unit, row.loginId, rowProblems);
+		// An empty roles cell keeps an existing member's roles: a file without the column must not strip
+		// every secretary and committee role it touches.
+		let roles = row.rolesBlank && before ? before.roles : normalizeRoles(row.roles);
 		if (scope.kind !== 'all') {
 			// A secretary's file may name roles, but only the ones the member already has; a bare 党员 keeps them.
 			const current = before?.roles ?? ['member'];
 			if (roles.join() === 'member') roles = current;
 			else if (roles.join() !== current.join()) rowProblems.push({ row: row.row, column: 'roles', code: 'roles_not_allowed', value: row.roles.join(',') });
+		}
+		if (before && before.id === importer.memberId && row.status === 'disabled') {
+			rowProblems.push({ row: row.row, column: 'status', code: 'cannot_disable_self', value: row.loginId });
 		}
 		if (rowProblems.length > 0 || unitId === undefined) {
 			problems.push(...rowProblems);
@@ -125,7 +141,9 @@ export async function planMemberImport(
 		if (changed.length === 0) plan.unchanged++;
 		else plan.updates.push({ row: row.row, loginId: row.loginId, memberId: before.id, changed, ...fields });
 	}
-	problems.sort((a, b) => (a.row ?? 0) - (b.row ?? 0));
+	// Row order, and within a row the order of the columns in the file template.
+	const columnOrder = ['loginId', 'name', 'unit', 'roles', 'positionTitle', 'isLeader', 'status'];
+	problems.sort((a, b) => (a.row ?? 0) - (b.row ?? 0) || columnOrder.indexOf(a.column ?? '') - columnOrder.indexOf(b.column ?? ''));
 	plan.fingerprint = encodeHexLowerCase(
 		sha256(new TextEncoder().encode(JSON.stringify([plan.creates, plan.updates.map((u) => [u.memberId, u.changed]), plan.problems])))
 	);
@@ -143,12 +161,12 @@ export type ImportResult =
  */
 export async function applyMemberImport(
 	db: Db,
-	scope: Scope,
-	file: { rows: MemberFileRow[]; problems: MemberFileProblem[] },
+	importer: Importer,
+	file: MemberFile,
 	previewedFingerprint: string,
 	now = Date.now()
 ): Promise<ImportResult> {
-	const draft = await planMemberImport(db, scope, file);
+	const draft = await planMemberImport(db, importer, file);
 	if (draft.problems.length > 0) return { ok: false, reason: 'has_problems', plan: draft };
 	if (draft.fingerprint !== previewedFingerprint) return { ok: false, reason: 'stale', plan: draft };
 	// Hash the new accounts' temporary passwords before taking the write lock: argon2id is deliberately slow.
@@ -158,7 +176,7 @@ export async function applyMemberImport(
 		hashes.push(...(await Promise.all(passwords.slice(i, i + 8).map((p) => hashPassword(p)))));
 	}
 	return db.transaction().execute(async (trx): Promise<ImportResult> => {
-		const plan = await planMemberImport(trx, scope, file);
+		const plan = await planMemberImport(trx, importer, file);
 		if (plan.problems.length > 0) return { ok: false, reason: 'has_problems', plan };
 		if (plan.fingerprint !== previewedFingerprint) return { ok: false, reason: 'stale', plan };
 		const created: { loginId: string; name: string; temporaryPassword: string }[] = [];

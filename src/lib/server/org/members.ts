@@ -3,7 +3,7 @@ import type { Db } from '../db';
 import type { Member, MemberStatus, Role } from '../db/schema';
 import { generateTemporaryPassword, hashPassword } from '../auth/password';
 import { invalidateMemberSessions } from '../auth/session';
-import { unitInScope, type Scope } from './scope';
+import { canManage, unitInScope, type Scope } from './scope';
 import { unitPaths } from './units';
 
 export const roles: Role[] = ['member', 'secretary', 'committee'];
@@ -137,7 +137,8 @@ async function checkMemberInput(
 	if (!input.loginId) errors.loginId = 'required';
 	else if (!loginIdPattern.test(input.loginId)) errors.loginId = 'invalid_login_id';
 	else {
-		let taken = db.selectFrom('member').select('id').where('login_id', '=', input.loginId);
+		// Login ids are unique whatever their letter case (a phone keyboard may capitalise the first letter).
+		let taken = db.selectFrom('member').select('id').where(sql<string>`lower(login_id)`, '=', input.loginId.toLowerCase());
 		if (existing) taken = taken.where('id', '!=', existing.id);
 		if (await taken.executeTakeFirst()) errors.loginId = 'login_id_taken';
 	}
@@ -152,6 +153,13 @@ async function checkMemberInput(
 		if (normalizeRoles(input.roles).join() !== before) errors.roles = 'roles_not_allowed';
 	}
 	return errors;
+}
+
+/** The member exists and the scope may change them (see canManage). */
+async function manageable(db: Db, scope: Scope, id: number): Promise<boolean> {
+	const row = await db.selectFrom('member').select(['id', 'unit_id']).where('id', '=', id).executeTakeFirst();
+	if (!row) return false;
+	return canManage(scope, { unitId: row.unit_id, roles: (await rolesByMember(db, [id])).get(id) ?? ['member'] });
 }
 
 export type CreateMemberResult = { ok: true; id: number; temporaryPassword: string } | { ok: false; errors: MemberErrors };
@@ -199,8 +207,7 @@ export async function updateMember(
 	now = Date.now()
 ): Promise<UpdateMemberResult> {
 	return db.transaction().execute(async (trx): Promise<UpdateMemberResult> => {
-		const existing = await trx.selectFrom('member').select(['id', 'unit_id']).where('id', '=', id).executeTakeFirst();
-		if (!existing || !unitInScope(scope, existing.unit_id)) return { ok: false, forbidden: true };
+		if (!(await manageable(trx, scope, id))) return { ok: false, forbidden: true };
 		const existingRoles = (await rolesByMember(trx, [id])).get(id) ?? ['member'];
 		const errors = await checkMemberInput(trx, scope, input, { id, roles: existingRoles });
 		if (Object.keys(errors).length > 0) return { ok: false, errors };
@@ -241,8 +248,7 @@ export async function setMemberStatus(
 	now = Date.now()
 ): Promise<MemberActionResult> {
 	return db.transaction().execute(async (trx): Promise<MemberActionResult> => {
-		const existing = await trx.selectFrom('member').select(['id', 'unit_id']).where('id', '=', id).executeTakeFirst();
-		if (!existing || !unitInScope(scope, existing.unit_id)) return { ok: false, forbidden: true };
+		if (!(await manageable(trx, scope, id))) return { ok: false, forbidden: true };
 		// Disabling yourself would leave an installation with no committee account to undo it.
 		if (id === actorId && status === 'disabled') return { ok: false, problem: 'self' };
 		await trx.updateTable('member').set({ status, updated_at: now }).where('id', '=', id).execute();
@@ -258,8 +264,7 @@ export async function resetMemberPassword(db: Db, scope: Scope, id: number, now 
 	const temporaryPassword = generateTemporaryPassword();
 	const passwordHash = await hashPassword(temporaryPassword);
 	return db.transaction().execute(async (trx): Promise<ResetPasswordResult> => {
-		const existing = await trx.selectFrom('member').select(['id', 'unit_id']).where('id', '=', id).executeTakeFirst();
-		if (!existing || !unitInScope(scope, existing.unit_id)) return { ok: false, forbidden: true };
+		if (!(await manageable(trx, scope, id))) return { ok: false, forbidden: true };
 		await trx
 			.updateTable('member')
 			.set({ password_hash: passwordHash, must_change_password: 1, updated_at: now })

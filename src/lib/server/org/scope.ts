@@ -15,6 +15,16 @@ export async function managementScope(db: Db, actor: { unitId: number; roles: Ro
 	return { kind: 'none' };
 }
 
+/**
+ * Whether the actor may change this member (edit, reset the password, disable). Besides the unit, a
+ * secretary may not touch a committee account in their subtree: resetting its password would hand them
+ * the committee's powers.
+ */
+export function canManage(scope: Scope, target: { unitId: number; roles: Role[] }): boolean {
+	if (!unitInScope(scope, target.unitId)) return false;
+	return scope.kind === 'all' || !target.roles.includes('committee');
+}
+
 export function unitInScope(scope: Scope, unitId: number): boolean {
 	if (scope.kind === 'all') return true;
 	if (scope.kind === 'none') return false;

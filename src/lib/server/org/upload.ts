@@ -1,9 +1,9 @@
-import { readMemberFile, type MemberFileProblem, type MemberFileRow } from './member-file';
+import { readMemberFile, type MemberFile } from './member-file';
 
 export const maxUploadBytes = 1024 * 1024;
 
 export type ReadUpload =
-	| { ok: true; fileName: string; bytes: Uint8Array; file: { rows: MemberFileRow[]; problems: MemberFileProblem[] } }
+	| { ok: true; fileName: string; bytes: Uint8Array; file: MemberFile }
 	| { ok: false; code: 'file_too_large' | 'file_unreadable' };
 
 /** Reads a member file from an upload field, or from the base64 copy the preview page carries to confirm. */

@@ -4,7 +4,7 @@ import { db } from '$lib/server/db/instance';
 import { idParam } from '$lib/server/form';
 import { memberInputFromForm } from '$lib/server/org/member-form';
 import { getMember, resetMemberPassword, setMemberStatus, updateMember } from '$lib/server/org/members';
-import { unitInScope, type Scope } from '$lib/server/org/scope';
+import { canManage, unitInScope, type Scope } from '$lib/server/org/scope';
 import { unitTree } from '$lib/server/org/units';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -13,7 +13,7 @@ async function memberInScope(scope: Scope, rawId: string) {
 	const id = idParam(rawId);
 	const member = id === null ? undefined : await getMember(db(), id);
 	if (!member) error(404, 'not_found');
-	if (!unitInScope(scope, member.unitId)) error(403, 'forbidden');
+	if (!canManage(scope, member)) error(403, 'forbidden');
 	return member;
 }
 

@@ -26,18 +26,18 @@ function preview(plan: ImportPlan, fileName: string, bytes: Uint8Array) {
 
 export const actions: Actions = {
 	preview: async ({ request }) => {
-		const { scope } = await requireManager();
+		const { member, scope } = await requireManager();
 		const upload = await readUploadedMemberFile(await request.formData());
 		if (!upload.ok) return fail(400, { fileProblem: upload.code });
-		const plan = await planMemberImport(db(), scope, upload.file);
+		const plan = await planMemberImport(db(), { memberId: member.id, scope }, upload.file);
 		return { preview: preview(plan, upload.fileName, upload.bytes) };
 	},
 	confirm: async ({ request }) => {
-		const { scope } = await requireManager();
+		const { member, scope } = await requireManager();
 		const form = await request.formData();
 		const upload = await readUploadedMemberFile(form);
 		if (!upload.ok) return fail(400, { fileProblem: upload.code });
-		const result = await applyMemberImport(db(), scope, upload.file, text(form, 'fingerprint', 100));
+		const result = await applyMemberImport(db(), { memberId: member.id, scope }, upload.file, text(form, 'fingerprint', 100));
 		if (!result.ok) return fail(409, { stale: result.reason === 'stale', preview: preview(result.plan, upload.fileName, upload.bytes) });
 		return { imported: { created: result.created, updated: result.updated } };
 	}

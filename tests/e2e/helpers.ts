@@ -1,0 +1,39 @@
+import { expect, type Browser, type Page } from '@playwright/test';
+import { demoPassword } from '../../playwright.config';
+
+export { demoPassword };
+
+/** Demo login ids (src/lib/server/demo/seed.ts): the same on every machine. */
+export const demo = {
+	committee: 'admin',
+	secretary: '1101', // 第一中学教师第一支部
+	leader: '1102',
+	member: '1104',
+	otherSecretary: '1301', // 县实验小学党支部
+	otherMember: '1305'
+} as const;
+
+export async function signIn(page: Page, loginId: string, password = demoPassword) {
+	await page.goto('/login');
+	await page.getByLabel('工号或手机号').fill(loginId);
+	await page.getByLabel('密码', { exact: true }).fill(password);
+	await page.getByRole('button', { name: '登录' }).click();
+}
+
+/** A fresh browser context signed in as someone; each test gets its own cookies. */
+export async function pageAs(browser: Browser, loginId: string, options: { viewport?: { width: number; height: number } } = {}) {
+	const context = await browser.newContext(options.viewport ? { viewport: options.viewport } : {});
+	const page = await context.newPage();
+	await signIn(page, loginId);
+	await expect(page).toHaveURL(/\/$|\/\?/);
+	return page;
+}
+
+/** The member id behind a login id, found through the committee's member list. */
+export async function memberIdOf(page: Page, loginId: string): Promise<number> {
+	await page.goto(`/members?q=${encodeURIComponent(loginId)}`);
+	const href = await page.locator('.member-list a').first().getAttribute('href');
+	const id = Number(href?.split('/').pop());
+	expect(id).toBeGreaterThan(0);
+	return id;
+}

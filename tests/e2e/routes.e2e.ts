@@ -1,0 +1,99 @@
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect, request, test, type APIRequestContext } from '@playwright/test';
+import { demo, demoPassword } from './helpers';
+
+// Every route of the app, visited as each kind of person, with the answer each should get.
+// 'login' is a redirect to the sign-in page; 'home' a redirect to the home page. A route added to the app
+// without a row here fails the first test, so later issues extend this table as they add routes.
+
+type Who = 'anonymous' | 'member' | 'secretary' | 'committee';
+type Outcome = number | 'login' | 'home';
+type Row = { route: string; path: string; expect: Record<Who, Outcome> };
+
+const everyone = (outcome: Outcome) => ({ anonymous: outcome, member: outcome, secretary: outcome, committee: outcome });
+const signedIn = (member: Outcome, secretary: Outcome, committee: Outcome) => ({ anonymous: 'login' as const, member, secretary, committee });
+
+// Member ids are filled in once the committee has looked them up.
+const ids = { ownBranchMember: 0, otherUnitMember: 0 };
+
+const rows = (): Row[] => [
+	{ route: '/', path: '/', expect: signedIn(200, 200, 200) },
+	{ route: '/login', path: '/login', expect: { anonymous: 200, member: 'home', secretary: 'home', committee: 'home' } },
+	{ route: '/logout', path: '/logout', expect: signedIn(200, 200, 200) },
+	{ route: '/account/password', path: '/account/password', expect: signedIn(200, 200, 200) },
+	{ route: '/locale', path: '/locale', expect: everyone(405) },
+	{ route: '/api/health', path: '/api/health', expect: everyone(200) },
+	{ route: '/units', path: '/units', expect: signedIn(403, 403, 200) },
+	{ route: '/members', path: '/members', expect: signedIn(403, 200, 200) },
+	{ route: '/members/new', path: '/members/new', expect: signedIn(403, 200, 200) },
+	{ route: '/members/import', path: '/members/import', expect: signedIn(403, 200, 200) },
+	{ route: '/members/import/template.xlsx', path: '/members/import/template.xlsx', expect: signedIn(403, 200, 200) },
+	{ route: '/members/import/template.csv', path: '/members/import/template.csv', expect: signedIn(403, 200, 200) },
+	{ route: '/members/export.xlsx', path: '/members/export.xlsx', expect: signedIn(403, 200, 200) },
+	{ route: '/members/[id]', path: `/members/${ids.ownBranchMember}`, expect: signedIn(403, 200, 200) },
+	{ route: '/members/[id]', path: `/members/${ids.otherUnitMember}`, expect: signedIn(403, 403, 200) },
+	{ route: '/members/[id]', path: '/members/999999', expect: signedIn(403, 404, 404) },
+	{ route: '/members/[id]', path: '/members/not-a-number', expect: signedIn(403, 404, 404) }
+];
+
+/** Route ids from src/routes, groups removed: what the app actually serves. */
+function appRoutes(dir = 'src/routes', prefix = ''): string[] {
+	const found: string[] = [];
+	for (const entry of readdirSync(dir)) {
+		const full = join(dir, entry);
+		if (statSync(full).isDirectory()) {
+			const segment = /^\(.*\)$/.test(entry) ? '' : `/${entry}`;
+			found.push(...appRoutes(full, prefix + segment));
+		} else if (/^\+(page|server)\.(svelte|ts)$/.test(entry)) {
+			found.push(prefix || '/');
+		}
+	}
+	return [...new Set(found)].sort();
+}
+
+test('the table covers every route of the app', () => {
+	expect([...new Set(rows().map((r) => r.route))].sort()).toEqual(appRoutes());
+});
+
+async function contextFor(who: Who, baseURL: string): Promise<APIRequestContext> {
+	const context = await request.newContext({ baseURL });
+	if (who === 'anonymous') return context;
+	const loginId = { member: '1103', secretary: demo.secretary, committee: demo.committee }[who];
+	const response = await context.post('/login', {
+		form: { loginId, password: demoPassword, next: '/' },
+		// As a browser's form post: with Accept: text/html SvelteKit answers the action with a real redirect.
+		headers: { origin: baseURL, accept: 'text/html' },
+		maxRedirects: 0
+	});
+	expect(response.status(), `sign in as ${who}`).toBe(303);
+	return context;
+}
+
+test('each role gets the answer it should on every route', async ({ baseURL }) => {
+	const base = baseURL ?? '';
+	const committee = await contextFor('committee', base);
+	const lookup = async (loginId: string) => {
+		const page = await (await committee.get(`/members?q=${loginId}`)).text();
+		return Number(/href="\/members\/(\d+)"/.exec(page)?.[1] ?? 0);
+	};
+	ids.ownBranchMember = await lookup(demo.member);
+	ids.otherUnitMember = await lookup(demo.otherMember);
+	expect(ids.ownBranchMember).toBeGreaterThan(0);
+	expect(ids.otherUnitMember).toBeGreaterThan(0);
+
+	const failures: string[] = [];
+	for (const who of ['anonymous', 'member', 'secretary', 'committee'] as Who[]) {
+		const context = who === 'committee' ? committee : await contextFor(who, base);
+		for (const row of rows()) {
+			const response = await context.get(row.path, { maxRedirects: 0 });
+			const expected = row.expect[who];
+			const location = response.headers()['location'] ?? '';
+			const got =
+				response.status() === 303 && location.startsWith('/login') ? 'login' : response.status() === 303 && location === '/' ? 'home' : response.status();
+			if (got !== expected) failures.push(`${who} GET ${row.path}: expected ${expected}, got ${got} ${location}`);
+		}
+		await context.dispose();
+	}
+	expect(failures).toEqual([]);
+});
