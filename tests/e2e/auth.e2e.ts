@@ -52,6 +52,7 @@ test('a new account must change its password at first sign-in, and the old sessi
 	await page.getByLabel('再次输入新密码').fill('12345678');
 	await page.getByRole('button', { name: '保存新密码' }).click();
 	await expect(page.getByRole('alert')).toHaveText('这个密码太常见，很容易被猜到，请换一个。');
+	await page.screenshot({ path: 'test-results/screens/password-forced-zh.png', fullPage: true });
 
 	await page.getByLabel('当前密码').fill(temporary);
 	await page.getByLabel('新密码', { exact: true }).fill('Wo-De-Mima-2026');
@@ -111,4 +112,22 @@ test('pages carry the Content-Security-Policy, and JSON endpoints refuse other c
 		headers: { origin: 'https://evil.example' }
 	});
 	expect(crossSite.status()).toBe(403);
+});
+
+test('what a member types before the page’s scripts arrive survives, and signing in works', async ({ page }) => {
+	// A slow phone connection: hold the scripts back until the form is filled in.
+	let release: () => void = () => {};
+	const held = new Promise<void>((resolve) => (release = resolve));
+	await page.route('**/_app/immutable/**/*.js', async (route) => {
+		await held;
+		await route.continue();
+	});
+	await page.goto('/login', { waitUntil: 'domcontentloaded' });
+	await page.getByLabel('工号或手机号').fill(demo.leader);
+	await page.getByLabel('密码', { exact: true }).fill(demoPassword);
+	release();
+	await page.waitForLoadState('networkidle');
+	await expect(page.getByLabel('工号或手机号')).toHaveValue(demo.leader);
+	await page.getByRole('button', { name: '登录' }).click();
+	await expect(page.getByRole('heading', { name: '我的待办' })).toBeVisible();
 });

@@ -9,7 +9,8 @@ function csv(lines: string[]) {
 }
 
 test('the committee imports a member file with errors, sees them, fixes the file and imports it', async ({ browser }) => {
-	const page = await pageAs(browser, demo.committee);
+	// On a phone, as committee members often are.
+	const page = await pageAs(browser, demo.committee, { viewport: { width: 360, height: 740 } });
 	await page.goto('/members/import');
 	await expect(page.getByRole('link', { name: '下载 Excel 模板' })).toBeVisible();
 
@@ -34,6 +35,7 @@ test('the committee imports a member file with errors, sees them, fixes the file
 	await expect(page.getByRole('table', { name: '文件中的问题' })).toContainText('与第 2 行重复');
 	await expect(page.getByRole('table', { name: '文件中的问题' })).toContainText('找不到单位“不存在的支部”');
 	await expect(page.getByRole('button', { name: /确认导入/ })).toHaveCount(0);
+	await page.screenshot({ path: 'test-results/screens/import-problems-zh.png', fullPage: true });
 
 	// Nothing was written.
 	await page.goto('/members?q=e2e-imp');
@@ -48,9 +50,11 @@ test('the committee imports a member file with errors, sees them, fixes the file
 	await page.getByLabel('名单文件（.xlsx 或 .csv）').setInputFiles(fixed);
 	await page.getByRole('button', { name: '检查并预览' }).click();
 	await expect(page.getByText('新增 3 人')).toBeVisible();
+	await page.screenshot({ path: 'test-results/screens/import-preview-zh.png', fullPage: true });
 	await page.getByRole('button', { name: '确认导入 3 人' }).click();
 	await expect(page.getByText('导入完成：新增 3 人，更新 0 人。')).toBeVisible();
 	await expect(page.locator('tbody tr')).toHaveCount(3);
+	await page.screenshot({ path: 'test-results/screens/import-done-zh.png', fullPage: true });
 
 	await page.goto('/members?q=e2e-imp');
 	await expect(page.locator('.member-list li')).toHaveCount(3);
