@@ -14,7 +14,9 @@ export default defineConfig({
 	fullyParallel: false,
 	workers: 2,
 	retries: 0,
-	reporter: process.env.CI ? [['list']] : [['list']],
+	reporter: [['list'], ['json', { outputFile: 'test-results/e2e.json' }]],
+	// Only this folder is emptied at the start, so the unit tests' report beside it survives.
+	outputDir: 'test-results/e2e',
 	timeout: 60_000,
 	expect: { timeout: 10_000 },
 	use: {
