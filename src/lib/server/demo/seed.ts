@@ -1,6 +1,7 @@
 import type { Db } from '../db';
 import type { Role, UnitKind } from '../db/schema';
 import { hashPassword } from '../auth/password';
+import { insertMember } from '../org/members';
 
 // A deterministic demo organization: the same units, members and login ids on every machine, so the README,
 // the tests and a person trying the app all speak of the same people. Names are invented.
@@ -101,28 +102,22 @@ export async function seedDemo(db: Db, password: string, now = Date.now()): Prom
 			...members
 		];
 		for (const m of all) {
-			const row = await trx
-				.insertInto('member')
-				.values({
-					login_id: m.loginId,
+			await insertMember(
+				trx,
+				{
+					loginId: m.loginId,
 					name: m.name,
-					unit_id: ids.get(m.unit) ?? 0,
-					position_title: m.title,
-					is_leader: m.leader ? 1 : 0,
+					unitId: ids.get(m.unit) ?? 0,
+					positionTitle: m.title,
+					isLeader: m.leader,
+					roles: m.roles,
 					status: 'active',
-					password_hash: passwordHash,
+					passwordHash,
 					// Demo accounts are for trying the app at once; a forced change would get in the way.
-					must_change_password: 0,
-					last_sign_in_at: null,
-					created_at: now,
-					updated_at: now
-				})
-				.returning('id')
-				.executeTakeFirstOrThrow();
-			await trx
-				.insertInto('member_role')
-				.values(m.roles.map((role) => ({ member_id: row.id, role })))
-				.execute();
+					mustChangePassword: false
+				},
+				now
+			);
 		}
 		return { units: units.length, members: all.length };
 	});

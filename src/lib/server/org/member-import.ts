@@ -6,7 +6,7 @@ import type { MemberStatus, Role } from '../db/schema';
 import { generateTemporaryPassword, hashPassword } from '../auth/password';
 import { invalidateMemberSessions } from '../auth/session';
 import type { MemberFile, MemberFileProblem } from './member-file';
-import { normalizeRoles, setRoles } from './members';
+import { insertMember, normalizeRoles, setRoles } from './members';
 import { canManage, unitInScope, type Scope } from './scope';
 import { unitPaths } from './units';
 
@@ -181,24 +181,7 @@ export async function applyMemberImport(
 		if (plan.fingerprint !== previewedFingerprint) return { ok: false, reason: 'stale', plan };
 		const created: { loginId: string; name: string; temporaryPassword: string }[] = [];
 		for (const [i, c] of plan.creates.entries()) {
-			const row = await trx
-				.insertInto('member')
-				.values({
-					login_id: c.loginId,
-					name: c.name,
-					unit_id: c.unitId,
-					position_title: c.positionTitle,
-					is_leader: c.isLeader ? 1 : 0,
-					status: c.status,
-					password_hash: hashes[i] ?? null,
-					must_change_password: 1,
-					last_sign_in_at: null,
-					created_at: now,
-					updated_at: now
-				})
-				.returning('id')
-				.executeTakeFirstOrThrow();
-			await setRoles(trx, row.id, c.roles);
+			await insertMember(trx, { ...c, passwordHash: hashes[i] ?? null, mustChangePassword: true }, now);
 			created.push({ loginId: c.loginId, name: c.name, temporaryPassword: passwords[i] ?? '' });
 		}
 		for (const u of plan.updates) {

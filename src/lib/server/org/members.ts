@@ -162,6 +162,36 @@ async function manageable(db: Db, scope: Scope, id: number): Promise<boolean> {
 	return canManage(scope, { unitId: row.unit_id, roles: (await rolesByMember(db, [id])).get(id) ?? ['member'] });
 }
 
+/**
+ * Writes a new member and their roles; the caller has checked the input and holds the transaction. The one
+ * place a member row is inserted: by the committee's form, by an import and by the demo seed.
+ */
+export async function insertMember(
+	db: Db,
+	m: MemberInput & { status: MemberStatus; passwordHash: string | null; mustChangePassword: boolean },
+	now: number
+): Promise<number> {
+	const row = await db
+		.insertInto('member')
+		.values({
+			login_id: m.loginId,
+			name: m.name,
+			unit_id: m.unitId,
+			position_title: m.positionTitle,
+			is_leader: m.isLeader ? 1 : 0,
+			status: m.status,
+			password_hash: m.passwordHash,
+			must_change_password: m.mustChangePassword ? 1 : 0,
+			last_sign_in_at: null,
+			created_at: now,
+			updated_at: now
+		})
+		.returning('id')
+		.executeTakeFirstOrThrow();
+	await setRoles(db, row.id, m.roles);
+	return row.id;
+}
+
 export type CreateMemberResult = { ok: true; id: number; temporaryPassword: string } | { ok: false; errors: MemberErrors };
 
 /** Creates an account with a temporary password that must be changed at first sign-in. */
@@ -172,28 +202,8 @@ export async function createMember(db: Db, scope: Scope, input: MemberInput, now
 	return db.transaction().execute(async (trx): Promise<CreateMemberResult> => {
 		const errors = await checkMemberInput(trx, scope, input);
 		if (Object.keys(errors).length > 0) return { ok: false, errors };
-		const row = await trx
-			.insertInto('member')
-			.values({
-				login_id: input.loginId,
-				name: input.name,
-				unit_id: input.unitId,
-				position_title: input.positionTitle,
-				is_leader: input.isLeader ? 1 : 0,
-				status: 'active',
-				password_hash: passwordHash,
-				must_change_password: 1,
-				last_sign_in_at: null,
-				created_at: now,
-				updated_at: now
-			})
-			.returning('id')
-			.executeTakeFirstOrThrow();
-		await trx
-			.insertInto('member_role')
-			.values(normalizeRoles(input.roles).map((role) => ({ member_id: row.id, role })))
-			.execute();
-		return { ok: true, id: row.id, temporaryPassword };
+		const id = await insertMember(trx, { ...input, status: 'active', passwordHash, mustChangePassword: true }, now);
+		return { ok: true, id, temporaryPassword };
 	});
 }
 
