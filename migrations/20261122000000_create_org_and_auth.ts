@@ -68,9 +68,20 @@ export async function up(db: Kysely<any>): Promise<void> {
 		.addColumn('failures', 'integer', (c) => c.notNull())
 		.addColumn('last_failure_at', 'bigint', (c) => c.notNull())
 		.execute();
+
+	// Browsers a member has signed in from (OWASP's device cookies): failures elsewhere do not slow them down.
+	await db.schema
+		.createTable('sign_in_device')
+		.addColumn('id', 'text', (c) => c.notNull())
+		.addColumn('login_key', 'text', (c) => c.notNull())
+		.addColumn('created_at', 'bigint', (c) => c.notNull())
+		// A shared phone may be known for several accounts.
+		.addPrimaryKeyConstraint('sign_in_device_pk', ['id', 'login_key'])
+		.execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
+	await db.schema.dropTable('sign_in_device').execute();
 	await db.schema.dropTable('sign_in_throttle').execute();
 	await db.schema.dropTable('session').execute();
 	await db.schema.dropTable('member_role').execute();

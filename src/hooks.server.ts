@@ -63,6 +63,6 @@ export const handle = sequence(handleHeaders, handleJsonOnly, handleLocale, hand
 
 // Errors are logged with the path only: no body, form data or cookies, which may hold passwords or ballots.
 export const handleError: HandleServerError = ({ error, event, status, message }) => {
-	if (status !== 404) console.error(`[${status}] ${event.request.method} ${event.url.pathname}:`, error);
+	if (status >= 500) console.error(`[${status}] ${event.request.method} ${event.url.pathname}:`, error);
 	return { message: status === 404 ? 'not_found' : message };
 };

@@ -129,3 +129,38 @@ describe('login ids at sign-in', () => {
 		expect((await signIn(db, { loginId: 't001', password, address })).ok).toBe(true);
 	});
 });
+
+describe('throttling under attack', () => {
+	it('counts parallel guesses before checking them, so a burst cannot slip past the limit', async () => {
+		const now = Date.now();
+		const results = await Promise.all(
+			Array.from({ length: 30 }, (_, i) => signIn(db, { loginId: 'T001', password: `wrong-${i}-guess`, address: `198.51.100.${i}` }, now))
+		);
+		const checked = results.filter((r) => !r.ok && r.reason === 'invalid').length;
+		expect(checked).toBe(5);
+		expect(results.filter((r) => !r.ok && r.reason === 'throttled')).toHaveLength(25);
+	});
+
+	it('lets a member in from their own browser while an attacker keeps failing on their login id', async () => {
+		const first = await signIn(db, { loginId: 'T001', password, address });
+		if (!first.ok) throw new Error('sign-in failed');
+		const now = Date.now();
+		for (let i = 0; i < 12; i++) await signIn(db, { loginId: 'T001', password: 'wrong-one', address: `198.51.100.${i}` }, now);
+		// A browser the account has never used must wait…
+		expect(await signIn(db, { loginId: 'T001', password, address: '192.0.2.50' }, now + 10)).toMatchObject({ reason: 'throttled' });
+		// …the member's own phone, carrying its device cookie, does not.
+		const own = await signIn(db, { loginId: 'T001', password, address: '192.0.2.51', deviceToken: first.deviceToken }, now + 10);
+		expect(own.ok).toBe(true);
+		// And the device cookie is worth nothing for another account.
+		await makeMember(db, { unitId: await makeUnit(db), loginId: 'T002', passwordHash });
+		for (let i = 0; i < 6; i++) await signIn(db, { loginId: 'T002', password: 'wrong-one', address: `198.51.100.${i}` }, now);
+		expect(await signIn(db, { loginId: 'T002', password, address: '192.0.2.52', deviceToken: first.deviceToken }, now + 10)).toMatchObject({ reason: 'throttled' });
+	});
+
+	it('does not stop a signed-in member changing their password while sign-ins are being attacked', async () => {
+		const now = Date.now();
+		for (let i = 0; i < 12; i++) await signIn(db, { loginId: 'T001', password: 'wrong-one', address: `198.51.100.${i}` }, now);
+		const changed = await changePassword(db, { memberId, current: password, next: 'Another-Pass-2026', address }, now + 10);
+		expect(changed.ok).toBe(true);
+	});
+});

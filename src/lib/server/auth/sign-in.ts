@@ -1,11 +1,12 @@
 import { sql } from 'kysely';
 import type { Db } from '../db';
+import { knownDevice, rememberDevice } from './device';
 import { checkPassword, dummyPasswordHash, hashPassword, verifyPassword, type PasswordProblem } from './password';
 import { createSession, generateSessionToken, invalidateMemberSessions } from './session';
-import { clearFailures, recordFailure, throttleKey, throttleWait } from './throttle';
+import { claimAttempt, forgiveAttempt, throttleKey } from './throttle';
 
 export type SignInResult =
-	| { ok: true; token: string; expiresAt: number; memberId: number; mustChangePassword: boolean }
+	| { ok: true; token: string; expiresAt: number; memberId: number; mustChangePassword: boolean; deviceToken: string }
 	// One outcome for an unknown login id, a wrong password and a disabled account, so none of them can be
 	// told apart (ASVS 2.2 / 3.x: no account enumeration).
 	| { ok: false; reason: 'invalid' }
@@ -13,20 +14,15 @@ export type SignInResult =
 
 export async function signIn(
 	db: Db,
-	input: { loginId: string; password: string; address: string },
+	input: { loginId: string; password: string; address: string; deviceToken?: string },
 	now = Date.now()
 ): Promise<SignInResult> {
 	const loginId = input.loginId.trim();
-	const accountKey = throttleKey('account', loginId);
+	const device = await knownDevice(db, input.deviceToken, loginId);
+	// From a browser this account has used before, only that browser's own failures slow it down.
+	const accountKey = device ? throttleKey('device', `${device}:${loginId}`) : throttleKey('account', loginId);
 	const addressKey = throttleKey('address', input.address);
-	const wait = await throttleWait(
-		db,
-		[
-			{ kind: 'account', key: accountKey },
-			{ kind: 'address', key: addressKey }
-		],
-		now
-	);
+	const wait = await claimAttempt(db, [accountKey, addressKey], now);
 	if (wait > 0) return { ok: false, reason: 'throttled', waitSeconds: Math.ceil(wait / 1000) };
 
 	const member = await db
@@ -37,11 +33,11 @@ export async function signIn(
 		.executeTakeFirst();
 	const passwordHash = member?.password_hash ?? (await dummyPasswordHash());
 	const passwordOk = await verifyPassword(passwordHash, input.password);
-	if (!member || !member.password_hash || !passwordOk || member.status !== 'active') {
-		await recordFailure(db, [accountKey, addressKey], now);
-		return { ok: false, reason: 'invalid' };
-	}
-	await clearFailures(db, accountKey);
+	// The attempt was already counted as a failure by claimAttempt; only a success changes that.
+	if (!member || !member.password_hash || !passwordOk || member.status !== 'active') return { ok: false, reason: 'invalid' };
+
+	await forgiveAttempt(db, [accountKey], [addressKey]);
+	const deviceToken = await rememberDevice(db, input.deviceToken, loginId, now);
 	const token = generateSessionToken();
 	const session = await createSession(db, token, member.id, now);
 	await db.updateTable('member').set({ last_sign_in_at: now }).where('id', '=', member.id).execute();
@@ -50,7 +46,8 @@ export async function signIn(
 		token,
 		expiresAt: session.expires_at,
 		memberId: member.id,
-		mustChangePassword: member.must_change_password === 1
+		mustChangePassword: member.must_change_password === 1,
+		deviceToken
 	};
 }
 
@@ -72,26 +69,32 @@ export async function changePassword(
 		.select(['id', 'login_id', 'password_hash'])
 		.where('id', '=', input.memberId)
 		.executeTakeFirstOrThrow();
-	// Guessing the current password here is guessing a password: the same throttle as sign-in.
-	const accountKey = throttleKey('account', member.login_id);
-	const wait = await throttleWait(db, [{ kind: 'account', key: accountKey }], now);
-	if (wait > 0) return { ok: false, problem: 'throttled', waitSeconds: Math.ceil(wait / 1000) };
-	if (!member.password_hash || !(await verifyPassword(member.password_hash, input.current))) {
-		await recordFailure(db, [accountKey, throttleKey('address', input.address)], now);
-		return { ok: false, problem: 'wrong_current' };
-	}
 	if (input.next === input.current) return { ok: false, problem: 'same_as_current' };
 	const problem = checkPassword(input.next, member.login_id);
 	if (problem) return { ok: false, problem };
+	// Guessing the current password here is guessing a password, throttled per member: an attacker failing
+	// sign-ins elsewhere does not stop the member from changing their password.
+	const key = throttleKey('password', String(member.id));
+	const wait = await claimAttempt(db, [key], now);
+	if (wait > 0) return { ok: false, problem: 'throttled', waitSeconds: Math.ceil(wait / 1000) };
+	if (!member.password_hash || !(await verifyPassword(member.password_hash, input.current))) {
+		return { ok: false, problem: 'wrong_current' };
+	}
+	await forgiveAttempt(db, [key], []);
 	const passwordHash = await hashPassword(input.next);
-	await db.transaction().execute(async (trx) => {
-		await trx
+	const changed = await db.transaction().execute(async (trx) => {
+		// Only if the password is still the one just checked: a reset that landed in between wins.
+		const result = await trx
 			.updateTable('member')
 			.set({ password_hash: passwordHash, must_change_password: 0, updated_at: now })
 			.where('id', '=', member.id)
-			.execute();
+			.where('password_hash', '=', member.password_hash)
+			.executeTakeFirst();
+		if (result.numUpdatedRows === 0n) return false;
 		await invalidateMemberSessions(trx, member.id);
+		return true;
 	});
+	if (!changed) return { ok: false, problem: 'wrong_current' };
 	const token = generateSessionToken();
 	const session = await createSession(db, token, member.id, now);
 	return { ok: true, token, expiresAt: session.expires_at };

@@ -1,24 +1,34 @@
 import type { Db } from '../db';
 
-// Throttling of failed sign-ins (ASVS 2.2.1): a growing delay per account and per address, never a lockout.
-// After a few free failures each further attempt must wait twice as long as the one before, up to a cap.
-// The caps are short on purpose: an attacker who keeps failing on a member's login id can make that member
-// wait at most a minute, not shut them out, while guessing stays at about one try a minute. Addresses get more
-// free failures because a whole school often signs in from one NAT address.
+// Throttling of failed sign-ins (ASVS 2.2.1): a growing delay, never a lockout. After a few free failures each
+// further attempt must wait twice as long as the one before, up to a cap.
+//
+// - `account`: failures for a login id from browsers it has never signed in from. The cap is a minute, so
+//   guessing stays at about one try a minute.
+// - `device`: failures for a login id from a browser it has signed in from before (a device cookie, OWASP's
+//   answer to lockout attacks). An attacker elsewhere who keeps the account key high does not slow the
+//   member's own phone down.
+// - `address`: a whole school often signs in from one NAT address, so it gets more free failures.
+// - `password`: wrong current passwords on the change-password page, per member.
 // Rows live in the database, so several app servers share them.
 
-export type ThrottleKind = 'account' | 'address';
+export type ThrottleKind = 'account' | 'device' | 'address' | 'password';
 
 const rules: Record<ThrottleKind, { free: number; baseMs: number; capMs: number }> = {
 	account: { free: 5, baseMs: 1_000, capMs: 60_000 },
-	address: { free: 20, baseMs: 1_000, capMs: 5 * 60_000 }
+	device: { free: 5, baseMs: 1_000, capMs: 60_000 },
+	address: { free: 20, baseMs: 1_000, capMs: 5 * 60_000 },
+	password: { free: 5, baseMs: 1_000, capMs: 60_000 }
 };
 
 /** Failures older than this are forgotten. */
 const forgetAfterMs = 24 * 60 * 60 * 1000;
 
-export function throttleKey(kind: ThrottleKind, value: string): string {
-	return `${kind}:${kind === 'account' ? value.trim().toLowerCase() : value}`;
+export type ThrottleKey = { kind: ThrottleKind; key: string };
+
+export function throttleKey(kind: ThrottleKind, value: string): ThrottleKey {
+	const normalized = kind === 'address' ? value : value.trim().toLowerCase();
+	return { kind, key: `${kind}:${normalized}` };
 }
 
 /** How long after the last failure the next attempt has to wait, for a count of failures. */
@@ -29,7 +39,7 @@ export function throttleDelayMs(kind: ThrottleKind, failures: number): number {
 }
 
 /** Milliseconds to wait before another attempt is allowed for any of the keys (0 when allowed now). */
-export async function throttleWait(db: Db, keys: { kind: ThrottleKind; key: string }[], now = Date.now()) {
+export async function throttleWait(db: Db, keys: ThrottleKey[], now = Date.now()): Promise<number> {
 	if (keys.length === 0) return 0;
 	const rows = await db
 		.selectFrom('sign_in_throttle')
@@ -49,8 +59,8 @@ export async function throttleWait(db: Db, keys: { kind: ThrottleKind; key: stri
 	return Math.max(0, wait);
 }
 
-export async function recordFailure(db: Db, keys: string[], now = Date.now()): Promise<void> {
-	for (const key of keys) {
+export async function recordFailure(db: Db, keys: ThrottleKey[], now = Date.now()): Promise<void> {
+	for (const { key } of keys) {
 		await db
 			.insertInto('sign_in_throttle')
 			.values({ key, failures: 1, last_failure_at: now })
@@ -70,9 +80,42 @@ export async function recordFailure(db: Db, keys: string[], now = Date.now()): P
 	}
 }
 
-/** A successful sign-in clears the account's count; the address keeps its count. */
-export async function clearFailures(db: Db, key: string): Promise<void> {
-	await db.deleteFrom('sign_in_throttle').where('key', '=', key).execute();
+/**
+ * Checks the keys and, when the attempt is allowed, counts it as a failure before the password is even
+ * verified, in one immediate transaction. Parallel attempts therefore each see the ones before them; a
+ * burst of guesses cannot all slip through before the first is recorded. A success is taken back with
+ * `forgiveAttempt`.
+ */
+export async function claimAttempt(db: Db, keys: ThrottleKey[], now = Date.now()): Promise<number> {
+	return db.transaction().execute(async (trx) => {
+		const wait = await throttleWait(trx, keys, now);
+		if (wait === 0) await recordFailure(trx, keys, now);
+		return wait;
+	});
+}
+
+/** A successful attempt: the account's (or device's) count is cleared, the address's claimed failure undone. */
+export async function forgiveAttempt(db: Db, clear: ThrottleKey[], undo: ThrottleKey[]): Promise<void> {
+	await db.transaction().execute(async (trx) => {
+		if (clear.length > 0) {
+			await trx
+				.deleteFrom('sign_in_throttle')
+				.where(
+					'key',
+					'in',
+					clear.map((k) => k.key)
+				)
+				.execute();
+		}
+		for (const { key } of undo) {
+			await trx
+				.updateTable('sign_in_throttle')
+				.set((eb) => ({ failures: eb('failures', '-', 1) }))
+				.where('key', '=', key)
+				.where('failures', '>', 0)
+				.execute();
+		}
+	});
 }
 
 export async function forgetOldFailures(db: Db, now = Date.now()): Promise<void> {

@@ -1,4 +1,5 @@
 import { readdirSync } from 'node:fs';
+import { Migrator, type Kysely } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { freshDatabase } from '../testing/db';
 import { migrateDown, migrateToLatest } from './migrate';
@@ -26,9 +27,15 @@ describe('schema', () => {
 		const tables = await opened.db.introspection.getTables();
 		const nullable = tables.flatMap((t) => t.columns.filter((c) => c.isNullable).map((c) => `${t.name}.${c.name}`)).sort();
 		// SQLite lets an integer rowid key report nullable; every other column is checked.
-		expect(nullable.filter((n) => !/^(unit|member)\.id$/.test(n) && !n.startsWith('kysely_'))).toEqual([
+		expect(nullable.filter((n) => !/^\w+\.id$/.test(n) && !n.startsWith('kysely_'))).toEqual([
+			'content_area.retired_at',
 			'member.last_sign_in_at',
 			'member.password_hash',
+			'question.created_by',
+			'question.current_version_id',
+			'question_event.by',
+			'question_version.created_by',
+			'question_version.review_by',
 			'unit.archived_at',
 			'unit.parent_id'
 		]);
@@ -52,6 +59,28 @@ describe('migrations', () => {
 			.sort();
 		expect(Object.keys(migrations)).toEqual(files);
 		for (const name of files) expect(name).toMatch(/^\d{14}_[a-z0-9_]+$/);
+	});
+
+	it('are all-or-nothing: a migration that fails halfway leaves nothing behind', async () => {
+		opened = await freshDatabase();
+		const migrator = new Migrator({
+			db: opened.db,
+			provider: {
+				getMigrations: async () => ({
+					...migrations,
+					'29990101000000_half_done': {
+						up: async (db: Kysely<any>) => {
+							await db.schema.createTable('half_done').addColumn('id', 'integer').execute();
+							throw new Error('fails after creating a table');
+						}
+					}
+				})
+			}
+		});
+		const { error } = await migrator.migrateToLatest();
+		expect(String(error)).toContain('fails after creating a table');
+		const tables = (await opened.db.introspection.getTables()).map((t) => t.name);
+		expect(tables).not.toContain('half_done');
 	});
 
 	it('go down and up again', async () => {

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { CompiledQuery, SqliteDialect, SqliteDriver, type DatabaseConnection, type Driver } from 'kysely';
+import { CompiledQuery, SqliteAdapter, SqliteDialect, SqliteDriver, type DatabaseConnection, type DialectAdapter, type Driver } from 'kysely';
 
 /**
  * Opens a SQLite file with the pragmas a server wants.
@@ -36,7 +36,20 @@ class ImmediateSqliteDriver extends SqliteDriver {
 	}
 }
 
+/**
+ * SQLite runs schema changes inside transactions perfectly well, but Kysely's adapter says it does not, so
+ * its migrator would run each migration without one and a failure halfway would leave half a migration behind.
+ */
+class TransactionalDdlSqliteAdapter extends SqliteAdapter {
+	override get supportsTransactionalDdl(): boolean {
+		return true;
+	}
+}
+
 export class KaopingSqliteDialect extends SqliteDialect {
+	override createAdapter(): DialectAdapter {
+		return new TransactionalDdlSqliteAdapter();
+	}
 	readonly #database: SqliteDatabase.Database;
 	constructor(database: SqliteDatabase.Database) {
 		super({ database });

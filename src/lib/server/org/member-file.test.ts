@@ -64,7 +64,9 @@ const goodRows: Omit<MemberFileRow, 'row'>[] = [
 		roles: ['member', 'secretary', 'committee'],
 		positionTitle: '',
 		isLeader: false,
-		status: 'disabled'
+		status: 'disabled',
+		// Empty cells: an update keeps what the member has.
+		blank: ['positionTitle', 'isLeader']
 	}
 ];
 
@@ -134,7 +136,7 @@ describe('readMemberFile: good files', () => {
 					name: '赵六',
 					unit: '第二支部',
 					roles: ['member'],
-					rolesBlank: true,
+					blank: ['roles', 'positionTitle'],
 					positionTitle: '',
 					isLeader: false,
 					status: 'disabled'
@@ -179,7 +181,7 @@ describe('readMemberFile: good files', () => {
 					name: '张三',
 					unit: unitPath,
 					roles: ['member'],
-					rolesBlank: true,
+					blank: ['roles', 'positionTitle', 'isLeader', 'status'],
 					positionTitle: '',
 					isLeader: false,
 					status: 'active'
@@ -190,7 +192,7 @@ describe('readMemberFile: good files', () => {
 					name: '王五',
 					unit: '第二支部',
 					roles: ['member'],
-					rolesBlank: true,
+					blank: ['roles', 'positionTitle', 'isLeader'],
 					positionTitle: '',
 					isLeader: false,
 					status: 'disabled'
@@ -602,7 +604,12 @@ describe('templates and export', () => {
 			}
 		];
 		const bytes = await membersToXlsx(members);
-		expect(await readMemberFile(bytes, 'export.xlsx')).toEqual({ rows: withRows(members), problems: [], rejected: [] });
+		// The export writes every value out (是/否, 正常/停用, 党员), so only an empty position reads back as blank.
+		const exported = members.map((m) => {
+			const { blank: _blank, ...rest } = m;
+			return m.positionTitle === '' ? { ...rest, blank: ['positionTitle' as const] } : rest;
+		});
+		expect(await readMemberFile(bytes, 'export.xlsx')).toEqual({ rows: withRows(exported), problems: [], rejected: [] });
 
 		const workbook = new ExcelJS.Workbook();
 		await workbook.xlsx.load(Buffer.from(bytes) as unknown as ExcelJS.Buffer);
@@ -671,5 +678,16 @@ describe('templates and export', () => {
 		expect(rows).toHaveLength(2);
 		const fromXlsx = await readMemberFile(await xlsxTemplate([]), 't.xlsx');
 		expect(rows).toEqual(fromXlsx.rows);
+	});
+});
+
+describe('readMemberFile: words that are also JavaScript property names', () => {
+	it('reports them as unknown roles and statuses', async () => {
+		const lines = ['登录名,姓名,所属单位,角色,状态', 'a1,甲,支部,constructor,toString'];
+		const result = await readMemberFile(new TextEncoder().encode(lines.join('\n')), 'm.csv');
+		expect(result.problems.map((p) => [p.column, p.code, p.value])).toEqual([
+			['roles', 'invalid_role', 'constructor'],
+			['status', 'invalid_status', 'toString']
+		]);
 	});
 });

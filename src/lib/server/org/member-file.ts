@@ -5,6 +5,7 @@
 //
 // Command-line tasks load this file with tsx, so it must only use relative imports (no $lib, $app, $env).
 import ExcelJS from 'exceljs';
+import { loadWorkbook } from '../spreadsheet';
 import Papa from 'papaparse';
 import type { MemberStatus, Role } from '../db/schema';
 
@@ -17,14 +18,20 @@ export type MemberFileColumn =
 	| 'isLeader'
 	| 'status';
 
+export type OptionalColumn = 'roles' | 'positionTitle' | 'isLeader' | 'status';
+
 export type MemberFileRow = {
 	row: number;
 	loginId: string;
 	name: string;
 	unit: string;
 	roles: Role[];
-	/** True when the roles cell was empty or the column absent: an update keeps the member's current roles. */
-	rolesBlank?: boolean;
+	/**
+	 * Optional columns whose cell was empty or which the file does not have. An update keeps the member's
+	 * current value for them; a new member gets the default. A file of just 登录名/姓名/所属单位 must not
+	 * re-enable disabled accounts or clear positions.
+	 */
+	blank?: OptionalColumn[];
 	positionTitle: string;
 	isLeader: boolean;
 	status: MemberStatus;
@@ -32,6 +39,7 @@ export type MemberFileRow = {
 
 export type MemberFileProblemCode =
 	| 'file_unreadable'
+	| 'file_too_large' // an .xlsx that unpacks to far more than a member list can need
 	| 'file_type'
 	| 'no_rows'
 	| 'too_many_rows'
@@ -148,15 +156,11 @@ function fromExcelValue(value: ExcelJS.CellValue): Cell {
 	return null;
 }
 
-async function readXlsx(bytes: Uint8Array): Promise<SheetRow[] | null> {
-	const workbook = new ExcelJS.Workbook();
-	try {
-		await workbook.xlsx.load(
-			Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) as unknown as ExcelJS.Buffer
-		);
-	} catch {
-		return null;
-	}
+async function readXlsx(bytes: Uint8Array): Promise<SheetRow[] | 'too_large' | null> {
+	// A 5,000-row member list unpacks to a few megabytes; anything far larger is refused unread.
+	const loaded = await loadWorkbook(bytes, 25 * 1024 * 1024);
+	if (!loaded.ok) return loaded.reason === 'too_large' ? 'too_large' : null;
+	const workbook = loaded.workbook;
 	// worksheets[] is in tab order; getWorksheet(1) goes by internal id, which need not be the first tab.
 	const sheet = workbook.worksheets[0];
 	if (!sheet) return null;
@@ -235,6 +239,7 @@ export async function readMemberFile(bytes: Uint8Array, fileName: string): Promi
 	let sheetRows: SheetRow[];
 	if (extension === '.xlsx') {
 		const rows = await readXlsx(bytes);
+		if (rows === 'too_large') return { rows: [], problems: [{ row: null, column: null, code: 'file_too_large' }] };
 		if (!rows) return unreadable;
 		sheetRows = rows;
 	} else {
@@ -307,8 +312,8 @@ function checkRows(sheetRows: SheetRow[]): MemberFile {
 			.replace(/／/gu, '/')
 			.replace(/\s*\/\s*/gu, '/');
 		const unit = checkText(unitText, 'unit', true, report);
-		const rolesText = cellText(cellOf(sheetRow, 'roles'));
-		const roles = checkRoles(rolesText, report);
+		const roles = checkRoles(cellText(cellOf(sheetRow, 'roles')), report);
+		const blank = (['roles', 'positionTitle', 'isLeader', 'status'] as const).filter((key) => cellText(cellOf(sheetRow, key)) === '');
 		const positionTitle = checkText(cellOf(sheetRow, 'positionTitle'), 'positionTitle', false, report);
 		const isLeader = checkYesNo(cellText(cellOf(sheetRow, 'isLeader')), report);
 		const status = checkStatus(cellText(cellOf(sheetRow, 'status')), report);
@@ -325,7 +330,7 @@ function checkRows(sheetRows: SheetRow[]): MemberFile {
 			name: name ?? '',
 			unit: unit ?? '',
 			roles,
-			...(rolesText === '' ? { rolesBlank: true } : {}),
+			...(blank.length > 0 ? { blank: [...blank] } : {}),
 			positionTitle: positionTitle ?? '',
 			isLeader: isLeader ?? false,
 			status: status ?? 'active'
@@ -391,7 +396,8 @@ function checkRoles(text: string, report: Report): Role[] {
 	const found = new Set<Role>(['member']);
 	for (const word of text.split(roleSeparators)) {
 		if (word === '') continue;
-		const role = roleWordsIn[word.toLowerCase()];
+		// Own properties only: a cell saying `constructor` must be an unknown word, not Object's function.
+		const role = Object.hasOwn(roleWordsIn, word.toLowerCase()) ? roleWordsIn[word.toLowerCase()] : undefined;
 		if (role) found.add(role);
 		else report('roles', 'invalid_role', word);
 	}
@@ -408,7 +414,7 @@ function checkYesNo(text: string, report: Report): boolean | null {
 
 function checkStatus(text: string, report: Report): MemberStatus | null {
 	if (text === '') return 'active';
-	const status = statusWords[text.toLowerCase()];
+	const status = Object.hasOwn(statusWords, text.toLowerCase()) ? statusWords[text.toLowerCase()] : undefined;
 	if (status) return status;
 	report('status', 'invalid_status', text);
 	return null;

@@ -428,3 +428,14 @@ describe('planMemberImport: the whole list of problems and the importer', () => 
 		expect(plan.updates.map((u) => [u.memberId, u.changed])).toEqual([[id, [{ field: 'name', from: '王五', to: '王五五' }]]]);
 	});
 });
+
+describe('planMemberImport: columns a file leaves out', () => {
+	it('keep a member’s position, leader flag and status (a disabled account stays disabled)', async () => {
+		const id = await makeMember(db, { loginId: 'd1', name: '离职者', unitId: t.branchA, positionTitle: '校长', isLeader: true, status: 'disabled', passwordHash: null });
+		const file = await readMemberFile(new TextEncoder().encode(`登录名,姓名,所属单位\nd1,离职者,${pathA}\n`), 'x.csv');
+		const plan = await planMemberImport(db, all, file);
+		expect(plan.updates).toEqual([]);
+		expect(plan.unchanged).toBe(1);
+		expect(id).toBeGreaterThan(0);
+	});
+});

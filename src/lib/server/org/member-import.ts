@@ -21,7 +21,8 @@ export type ImportProblemCode =
 	| 'unit_outside_scope'
 	| 'member_outside_scope'
 	| 'roles_not_allowed'
-	| 'cannot_disable_self';
+	| 'cannot_disable_self'
+	| 'cannot_drop_own_committee';
 
 export type ImportProblem = Omit<MemberFileProblem, 'code'> & { code: ImportProblemCode };
 
@@ -101,12 +102,16 @@ export async function planMemberImport(db: Db, importer: Importer, file: MemberF
 		const { unitId, before } = checkUnitAndMember(row.row, row.unit, row.loginId, rowProblems);
 		// An empty roles cell keeps an existing member's roles: a file without the column must not strip
 		// every secretary and committee role it touches.
-		let roles = row.rolesBlank && before ? before.roles : normalizeRoles(row.roles);
+		const keep = (column: 'roles' | 'positionTitle' | 'isLeader' | 'status') => before !== undefined && (row.blank ?? []).includes(column);
+		let roles = keep('roles') && before ? before.roles : normalizeRoles(row.roles);
 		if (scope.kind !== 'all') {
 			// A secretary's file may name roles, but only the ones the member already has; a bare 党员 keeps them.
 			const current = before?.roles ?? ['member'];
 			if (roles.join() === 'member') roles = current;
 			else if (roles.join() !== current.join()) rowProblems.push({ row: row.row, column: 'roles', code: 'roles_not_allowed', value: row.roles.join(',') });
+		}
+		if (before && before.id === importer.memberId && before.roles.includes('committee') && !roles.includes('committee')) {
+			rowProblems.push({ row: row.row, column: 'roles', code: 'cannot_drop_own_committee', value: row.loginId });
 		}
 		if (before && before.id === importer.memberId && row.status === 'disabled') {
 			rowProblems.push({ row: row.row, column: 'status', code: 'cannot_disable_self', value: row.loginId });
@@ -120,9 +125,9 @@ export async function planMemberImport(db: Db, importer: Importer, file: MemberF
 			unitId,
 			unitPath: paths.get(unitId) ?? '',
 			roles,
-			positionTitle: row.positionTitle,
-			isLeader: row.isLeader,
-			status: row.status
+			positionTitle: keep('positionTitle') && before ? before.position_title : row.positionTitle,
+			isLeader: keep('isLeader') && before ? before.is_leader === 1 : row.isLeader,
+			status: keep('status') && before ? before.status : row.status
 		};
 		if (!before) {
 			plan.creates.push({ row: row.row, loginId: row.loginId, ...fields });

@@ -443,3 +443,12 @@ describe('login ids', () => {
 		await expect(makeMember(db, { loginId: 'WANG.WU', unitId: t.branchA })).rejects.toThrow(/UNIQUE/);
 	});
 });
+
+describe('the committee role', () => {
+	it('cannot be dropped by its holder, but can be by another committee member', async () => {
+		const me = await makeMember(db, { loginId: 'me', name: '我', unitId: t.root, roles: ['committee'], passwordHash: null });
+		const input: MemberInput = { loginId: 'me', name: '我', unitId: t.root, positionTitle: '', isLeader: false, roles: ['member'] };
+		expect(await updateMember(db, all, me, input, Date.now(), me)).toEqual({ ok: false, errors: { roles: 'cannot_drop_own_committee' } });
+		expect(await updateMember(db, all, me, input, Date.now(), 999)).toEqual({ ok: true });
+	});
+});

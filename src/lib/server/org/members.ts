@@ -120,7 +120,8 @@ export type MemberProblem =
 	| 'login_id_taken'
 	| 'unit_not_found'
 	| 'unit_outside_scope'
-	| 'roles_not_allowed';
+	| 'roles_not_allowed'
+	| 'cannot_drop_own_committee';
 export type MemberErrors = Partial<Record<MemberField, MemberProblem>>;
 
 /**
@@ -214,12 +215,17 @@ export async function updateMember(
 	scope: Scope,
 	id: number,
 	input: MemberInput,
-	now = Date.now()
+	now = Date.now(),
+	actorId?: number
 ): Promise<UpdateMemberResult> {
 	return db.transaction().execute(async (trx): Promise<UpdateMemberResult> => {
 		if (!(await manageable(trx, scope, id))) return { ok: false, forbidden: true };
 		const existingRoles = (await rolesByMember(trx, [id])).get(id) ?? ['member'];
 		const errors = await checkMemberInput(trx, scope, input, { id, roles: existingRoles });
+		// Dropping your own committee role could leave nobody able to manage the organization.
+		if (id === actorId && existingRoles.includes('committee') && !input.roles.includes('committee')) {
+			errors.roles = 'cannot_drop_own_committee';
+		}
 		if (Object.keys(errors).length > 0) return { ok: false, errors };
 		await trx
 			.updateTable('member')

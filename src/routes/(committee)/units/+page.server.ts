@@ -1,7 +1,7 @@
 import { fail } from '@sveltejs/kit';
 import { requireRole } from '$lib/server/auth/guard';
 import { db } from '$lib/server/db/instance';
-import { integer, text } from '$lib/server/form';
+import { integer, text, readForm } from '$lib/server/form';
 import { archiveUnit, createUnit, moveUnit, renameUnit, restoreUnit, unitKinds, unitTree, type UnitResult } from '$lib/server/org/units';
 import type { UnitKind } from '$lib/types';
 import type { Actions, PageServerLoad } from './$types';
@@ -23,7 +23,7 @@ function outcome(action: string, unitId: number | null, result: UnitResult) {
 export const actions: Actions = {
 	create: async ({ request }) => {
 		requireRole('committee');
-		const form = await request.formData();
+		const form = await readForm(request);
 		const kind = text(form, 'kind') as UnitKind;
 		if (!unitKinds.includes(kind)) return fail(400, { action: 'create', unitId: null, problem: 'kind_not_allowed_here' as const });
 		const parentId = integer(form, 'parentId');
@@ -31,24 +31,24 @@ export const actions: Actions = {
 	},
 	rename: async ({ request }) => {
 		requireRole('committee');
-		const form = await request.formData();
+		const form = await readForm(request);
 		const id = integer(form, 'id') ?? 0;
 		return outcome('rename', id, await renameUnit(db(), id, text(form, 'name', 200)));
 	},
 	move: async ({ request }) => {
 		requireRole('committee');
-		const form = await request.formData();
+		const form = await readForm(request);
 		const id = integer(form, 'id') ?? 0;
 		return outcome('move', id, await moveUnit(db(), id, integer(form, 'parentId') ?? 0));
 	},
 	archive: async ({ request }) => {
 		requireRole('committee');
-		const id = integer(await request.formData(), 'id') ?? 0;
+		const id = integer(await readForm(request), 'id') ?? 0;
 		return outcome('archive', id, await archiveUnit(db(), id));
 	},
 	restore: async ({ request }) => {
 		requireRole('committee');
-		const id = integer(await request.formData(), 'id') ?? 0;
+		const id = integer(await readForm(request), 'id') ?? 0;
 		return outcome('restore', id, await restoreUnit(db(), id));
 	}
 };

@@ -1,7 +1,7 @@
 import { error, fail } from '@sveltejs/kit';
 import { requireManager } from '$lib/server/auth/guard';
 import { db } from '$lib/server/db/instance';
-import { idParam } from '$lib/server/form';
+import { idParam, readForm } from '$lib/server/form';
 import { memberInputFromForm } from '$lib/server/org/member-form';
 import { getMember, resetMemberPassword, setMemberStatus, updateMember } from '$lib/server/org/members';
 import { canManage, unitInScope, type Scope } from '$lib/server/org/scope';
@@ -33,8 +33,8 @@ export const actions: Actions = {
 	save: async ({ request, params }) => {
 		const { member: viewer, scope } = await requireManager();
 		const member = await memberInScope(scope, params.id);
-		const input = memberInputFromForm(await request.formData(), viewer.roles.includes('committee') ? undefined : member.roles);
-		const result = await updateMember(db(), scope, member.id, input);
+		const input = memberInputFromForm(await readForm(request), viewer.roles.includes('committee') ? undefined : member.roles);
+		const result = await updateMember(db(), scope, member.id, input, Date.now(), viewer.id);
 		if (!result.ok) {
 			if ('forbidden' in result) error(403, 'forbidden');
 			return fail(400, { values: input, errors: result.errors });

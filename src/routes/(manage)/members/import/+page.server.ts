@@ -1,7 +1,7 @@
 import { fail } from '@sveltejs/kit';
 import { requireManager } from '$lib/server/auth/guard';
 import { db } from '$lib/server/db/instance';
-import { text } from '$lib/server/form';
+import { text, readForm } from '$lib/server/form';
 import { applyMemberImport, planMemberImport, type ImportPlan } from '$lib/server/org/member-import';
 import { readUploadedMemberFile } from '$lib/server/org/upload';
 import type { Actions, PageServerLoad } from './$types';
@@ -27,14 +27,14 @@ function preview(plan: ImportPlan, fileName: string, bytes: Uint8Array) {
 export const actions: Actions = {
 	preview: async ({ request }) => {
 		const { member, scope } = await requireManager();
-		const upload = await readUploadedMemberFile(await request.formData());
+		const upload = await readUploadedMemberFile(await readForm(request));
 		if (!upload.ok) return fail(400, { fileProblem: upload.code });
 		const plan = await planMemberImport(db(), { memberId: member.id, scope }, upload.file);
 		return { preview: preview(plan, upload.fileName, upload.bytes) };
 	},
 	confirm: async ({ request }) => {
 		const { member, scope } = await requireManager();
-		const form = await request.formData();
+		const form = await readForm(request);
 		const upload = await readUploadedMemberFile(form);
 		if (!upload.ok) return fail(400, { fileProblem: upload.code });
 		const result = await applyMemberImport(db(), { memberId: member.id, scope }, upload.file, text(form, 'fingerprint', 100));

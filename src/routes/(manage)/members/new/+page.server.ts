@@ -1,3 +1,4 @@
+import { readForm } from '$lib/server/form';
 import { fail } from '@sveltejs/kit';
 import { requireManager } from '$lib/server/auth/guard';
 import { db } from '$lib/server/db/instance';
@@ -20,7 +21,7 @@ export const load: PageServerLoad = async () => {
 export const actions: Actions = {
 	save: async ({ request }) => {
 		const { scope } = await requireManager();
-		const input = memberInputFromForm(await request.formData());
+		const input = memberInputFromForm(await readForm(request));
 		const result = await createMember(db(), scope, input);
 		if (!result.ok) return fail(400, { values: input, errors: result.errors });
 		// The temporary password is shown once, here, and never stored in clear.

@@ -3,7 +3,7 @@ import { requireMember } from '$lib/server/auth/guard';
 import { setSessionCookie } from '$lib/server/auth/cookie';
 import { changePassword } from '$lib/server/auth/sign-in';
 import { db } from '$lib/server/db/instance';
-import { secret } from '$lib/server/form';
+import { secret, readForm } from '$lib/server/form';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = () => {
@@ -14,7 +14,7 @@ export const load: PageServerLoad = () => {
 export const actions: Actions = {
 	default: async ({ request, cookies, url, getClientAddress }) => {
 		const member = requireMember();
-		const form = await request.formData();
+		const form = await readForm(request);
 		const current = secret(form, 'current');
 		const next = secret(form, 'next');
 		const confirm = secret(form, 'confirm');
