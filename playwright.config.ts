@@ -32,7 +32,7 @@ export default defineConfig({
 	projects: [{ name: 'chromium', use: { ...devices['Desktop Chrome'], channel: undefined } }],
 	webServer: {
 		// A fresh database every run: the demo organization is seeded at start.
-		command: `rm -rf "${dataDir}" && npm run build && node build`,
+		command: `rm -rf "${dataDir}" && npm run build && npm run serve`,
 		url: `http://localhost:${port}/api/health`,
 		timeout: 180_000,
 		reuseExistingServer: false,

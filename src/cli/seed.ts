@@ -4,6 +4,7 @@ import { generateTemporaryPassword } from '../lib/server/auth/password';
 import { openDatabase } from '../lib/server/db/index';
 import { migrateToLatest } from '../lib/server/db/migrate';
 import { isDatabaseEmpty, seedDemo } from '../lib/server/demo/seed';
+import { loadStarterBank } from '../lib/server/bank/starter';
 import { demoBanner } from '../lib/server/startup';
 
 const config = readConfig();
@@ -15,7 +16,9 @@ try {
 		process.exitCode = 1;
 	} else {
 		const password = config.demoPassword ?? generateTemporaryPassword();
-		console.log(demoBanner(password, await seedDemo(db, password), config.demoPassword === undefined));
+		const counts = await seedDemo(db, password);
+		const bank = await loadStarterBank(db);
+		console.log(demoBanner(password, { ...counts, questions: bank.created }, config.demoPassword === undefined));
 	}
 } finally {
 	await db.destroy();

@@ -34,7 +34,19 @@ const rows = (): Row[] => [
 	{ route: '/members/[id]', path: `/members/${ids.ownBranchMember}`, expect: signedIn(403, 200, 200) },
 	{ route: '/members/[id]', path: `/members/${ids.otherUnitMember}`, expect: signedIn(403, 403, 200) },
 	{ route: '/members/[id]', path: '/members/999999', expect: signedIn(403, 404, 404) },
-	{ route: '/members/[id]', path: '/members/not-a-number', expect: signedIn(403, 404, 404) }
+	{ route: '/members/[id]', path: '/members/not-a-number', expect: signedIn(403, 404, 404) },
+	// The question bank is the committee's alone.
+	{ route: '/bank', path: '/bank', expect: signedIn(403, 403, 200) },
+	{ route: '/bank', path: '/bank?q=%E5%AD%A3%E5%BA%A6&type=single&page=2', expect: signedIn(403, 403, 200) },
+	{ route: '/bank/new', path: '/bank/new', expect: signedIn(403, 403, 200) },
+	{ route: '/bank/[id]', path: '/bank/1', expect: signedIn(403, 403, 200) },
+	{ route: '/bank/[id]', path: '/bank/999999', expect: signedIn(403, 403, 404) },
+	{ route: '/bank/import', path: '/bank/import', expect: signedIn(403, 403, 200) },
+	{ route: '/bank/areas', path: '/bank/areas', expect: signedIn(403, 403, 200) },
+	{ route: '/bank/template.xlsx', path: '/bank/template.xlsx', expect: signedIn(403, 403, 200) },
+	{ route: '/bank/export', path: '/bank/export?format=xlsx', expect: signedIn(403, 403, 200) },
+	{ route: '/bank/export', path: '/bank/export?format=moodle&status=active', expect: signedIn(403, 403, 200) },
+	{ route: '/bank/export', path: '/bank/export?format=gift', expect: signedIn(403, 403, 200) }
 ];
 
 /** Route ids from src/routes, groups removed: what the app actually serves. */

@@ -73,6 +73,8 @@ export function unitProblemText(problem: string): string {
 			return m.unit_problem_has_children();
 		case 'parent_archived':
 			return m.unit_problem_parent_archived();
+		case 'not_found':
+			return m.unit_problem_not_found();
 		default:
 			return m.error_generic();
 	}
@@ -130,9 +132,107 @@ export function importProblemText(p: { code: string; value?: string; otherRow?: 
 			return m.import_unit_outside_scope({ value });
 		case 'member_outside_scope':
 			return m.import_member_outside_scope({ value });
+		case 'cannot_disable_self':
+			return m.member_cannot_disable_self();
+		case 'cannot_drop_own_committee':
+			return m.member_cannot_drop_own_committee();
 		case 'roles_not_allowed':
 			return m.problem_roles_not_allowed();
 		default:
 			return m.error_generic();
 	}
+}
+
+/** A question form or import row problem (bank/check.ts codes, with or without the import's `draft_` prefix). */
+export function draftProblemText(problem: string): string {
+	switch (problem.replace(/^draft_/, '')) {
+		case 'required':
+			return m.problem_required();
+		case 'too_long':
+			return m.problem_too_long();
+		case 'too_few_options':
+			return m.bank_too_few_options();
+		case 'too_many_options':
+			return m.bank_too_many_options();
+		case 'empty_option':
+			return m.bank_empty_option();
+		case 'answer_not_an_option':
+			return m.bank_answer_not_an_option();
+		case 'answer_needs_two':
+			return m.bank_answer_needs_two();
+		case 'blank_count_mismatch':
+			return m.bank_blank_count_mismatch();
+		case 'no_blanks':
+			return m.bank_no_blanks();
+		case 'empty_blank':
+			return m.bank_empty_blank();
+		case 'invalid_date':
+			return m.bank_invalid_date();
+		default:
+			return m.error_generic();
+	}
+}
+
+/** A problem of a question file or of its check against the bank. */
+export function bankImportProblemText(p: { code: string; value?: string }): string {
+	const value = p.value ?? '';
+	if (p.code.startsWith('draft_')) return draftProblemText(p.code);
+	switch (p.code) {
+		case 'file_unreadable':
+			return m.bank_file_unreadable();
+		case 'file_too_large':
+			return m.import_file_too_large({ max: '10 MB' });
+		case 'file_empty':
+			return m.bank_file_empty();
+		case 'missing_column':
+			return m.bank_missing_column({ value });
+		case 'required':
+			return m.problem_required();
+		case 'too_long':
+			return m.problem_too_long();
+		case 'invalid_type':
+			return m.bank_invalid_type({ value });
+		case 'too_few_options':
+			return m.bank_too_few_options();
+		case 'too_many_options':
+			return m.bank_too_many_options();
+		case 'gap_in_options':
+			return m.bank_gap_in_options();
+		case 'missing_answer':
+			return m.bank_missing_answer();
+		case 'answer_not_an_option':
+			return m.bank_answer_not_an_option_value({ value });
+		case 'answer_needs_one':
+			return m.bank_answer_needs_one({ value });
+		case 'answer_needs_two':
+			return m.bank_answer_needs_two();
+		case 'invalid_true_false':
+			return m.bank_invalid_true_false({ value });
+		case 'blank_count_mismatch':
+			return m.bank_blank_count_mismatch();
+		case 'no_blanks':
+			return m.bank_no_blanks();
+		case 'invalid_difficulty':
+			return m.bank_invalid_difficulty({ value });
+		case 'invalid_date':
+			return m.bank_invalid_date();
+		case 'invalid_source':
+			return m.bank_invalid_source();
+		case 'syntax':
+			return m.bank_syntax({ value });
+		case 'unknown_area':
+			return m.bank_unknown_area({ value });
+		case 'area_retired':
+			return m.bank_area_retired({ value });
+		case 'no_area':
+			return m.bank_no_area();
+		case 'duplicate_in_file':
+			return m.bank_duplicate_in_file({ value });
+		default:
+			return m.error_generic();
+	}
+}
+
+export function skippedText(s: { code: string; value?: string }): string {
+	return s.code === 'embedded_file' ? m.bank_skipped_embedded() : m.bank_skipped_unsupported({ value: s.value ?? '' });
 }

@@ -4,7 +4,9 @@ import { migrateToLatest } from './db/migrate';
 import { generateTemporaryPassword } from './auth/password';
 import { deleteExpiredSessions } from './auth/session';
 import { forgetOldFailures } from './auth/throttle';
+import { forgetOldDevices } from './auth/device';
 import { demoSignIns, isDatabaseEmpty, seedDemo } from './demo/seed';
+import { loadStarterBank } from './bank/starter';
 
 /** What the server does before it takes its first request: migrate, seed the demo, schedule clean-up. */
 export async function startUp(db: Db): Promise<void> {
@@ -14,22 +16,24 @@ export async function startUp(db: Db): Promise<void> {
 	if (config.demo && (await isDatabaseEmpty(db))) {
 		const password = config.demoPassword ?? generateTemporaryPassword();
 		const counts = await seedDemo(db, password);
-		console.log(demoBanner(password, counts, config.demoPassword === undefined));
+		const bank = await loadStarterBank(db);
+		console.log(demoBanner(password, { ...counts, questions: bank.created }, config.demoPassword === undefined));
 	} else if (!config.demo && (await isDatabaseEmpty(db))) {
 		console.log('kaoping: the database is empty. Create the first committee account with `npm run committee:create`.');
 	}
 	const cleanUp = async () => {
 		await deleteExpiredSessions(db);
 		await forgetOldFailures(db);
+		await forgetOldDevices(db);
 	};
 	await cleanUp();
 	setInterval(() => void cleanUp().catch((e) => console.error('kaoping: clean-up failed', e)), 60 * 60 * 1000).unref();
 }
 
-export function demoBanner(password: string, counts: { units: number; members: number }, generated: boolean): string {
+export function demoBanner(password: string, counts: { units: number; members: number; questions: number }, generated: boolean): string {
 	return [
 		'',
-		`kaoping: demo organization created (${counts.units} units, ${counts.members} members).`,
+		`kaoping: demo organization created (${counts.units} units, ${counts.members} members, ${counts.questions} starter questions).`,
 		`  password for every demo account: ${password}${generated ? '  (generated now and shown only this once; set KAOPING_DEMO_PASSWORD to choose it)' : ''}`,
 		`  committee: ${demoSignIns.committee}`,
 		`  secretary: ${demoSignIns.secretary}  (第一中学教师第一支部)`,

@@ -1,5 +1,6 @@
 import type { Migration } from 'kysely';
 import * as createOrgAndAuth from '../../../../migrations/20261122000000_create_org_and_auth';
+import * as createQuestionBank from '../../../../migrations/20261122010000_create_question_bank';
 
 /**
  * Every migration in `migrations/`, by file name. A static list rather than a directory scan, so the same
@@ -7,5 +8,6 @@ import * as createOrgAndAuth from '../../../../migrations/20261122000000_create_
  * `migrate.test.ts` fails when a file in `migrations/` is missing here.
  */
 export const migrations: Record<string, Migration> = {
-	'20261122000000_create_org_and_auth': createOrgAndAuth
+	'20261122000000_create_org_and_auth': createOrgAndAuth,
+	'20261122010000_create_question_bank': createQuestionBank
 };

@@ -5,6 +5,7 @@
 // booleans are integers 0/1 (SQLite has no boolean type and the same code must run on both).
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
 import type { MemberStatus, Role, UnitKind } from '../../types';
+import type { Difficulty, QuestionStatus, QuestionType } from '../bank/types';
 
 export type { MemberStatus, Role, UnitKind };
 
@@ -51,10 +52,78 @@ export interface SessionTable {
 }
 
 export interface SignInThrottleTable {
-	/** `account:<login id>` or `address:<ip>`. */
+	/** `account:<login id>`, `device:<device id>:<login id>`, `address:<ip>` or `password:<member id>`. */
 	key: string;
 	failures: number;
 	last_failure_at: number;
+}
+
+export interface SignInDeviceTable {
+	/** SHA-256 of the device cookie's token. */
+	id: string;
+	/** The lower-cased login id that signed in from this browser. */
+	login_key: string;
+	created_at: number;
+}
+
+export interface ContentAreaTable {
+	id: Generated<number>;
+	/** Stable identifier (DESIGN.md section 3); names may be renamed, codes never. */
+	code: string;
+	name_zh: string;
+	name_en: string;
+	/** Where in the documents the area comes from, e.g. `000 二.1; 001 三(一)`. */
+	sources: Generated<string>;
+	sort_order: Generated<number>;
+	/** A retired area keeps its questions and history but is no longer offered for new ones. */
+	retired_at: number | null;
+	created_at: number;
+}
+
+export interface QuestionTable {
+	id: Generated<number>;
+	status: QuestionStatus;
+	current_version_id: number | null;
+	created_at: number;
+	created_by: number | null;
+	updated_at: number;
+}
+
+export interface QuestionVersionTable {
+	id: Generated<number>;
+	question_id: number;
+	version: number;
+	type: QuestionType;
+	/** JSON array of option texts ([] for true/false and fill in the blank). */
+	options: string;
+	/** JSON: the key without options, see bank/versions.ts. */
+	answer: string;
+	stem: string;
+	explanation: Generated<string>;
+	difficulty: Difficulty;
+	source_document: Generated<string>;
+	source_section: Generated<string>;
+	source_quote: Generated<string>;
+	review_by: string | null;
+	search_text: string;
+	fingerprint: string;
+	created_at: number;
+	created_by: number | null;
+}
+
+export interface QuestionVersionAreaTable {
+	version_id: number;
+	area_id: number;
+}
+
+export interface QuestionEventTable {
+	id: Generated<number>;
+	question_id: number;
+	/** `status`: detail is the new status. */
+	kind: string;
+	detail: Generated<string>;
+	at: number;
+	by: number | null;
 }
 
 export interface Database {
@@ -63,6 +132,12 @@ export interface Database {
 	member_role: MemberRoleTable;
 	session: SessionTable;
 	sign_in_throttle: SignInThrottleTable;
+	sign_in_device: SignInDeviceTable;
+	content_area: ContentAreaTable;
+	question: QuestionTable;
+	question_version: QuestionVersionTable;
+	question_version_area: QuestionVersionAreaTable;
+	question_event: QuestionEventTable;
 }
 
 export type Unit = Selectable<UnitTable>;
@@ -92,5 +167,29 @@ export const tableColumns: { [T in keyof Database]: (keyof Database[T])[] } = {
 	],
 	member_role: ['member_id', 'role'],
 	session: ['id', 'member_id', 'expires_at', 'created_at'],
-	sign_in_throttle: ['key', 'failures', 'last_failure_at']
+	sign_in_throttle: ['key', 'failures', 'last_failure_at'],
+	sign_in_device: ['id', 'login_key', 'created_at'],
+	content_area: ['id', 'code', 'name_zh', 'name_en', 'sources', 'sort_order', 'retired_at', 'created_at'],
+	question: ['id', 'status', 'current_version_id', 'created_at', 'created_by', 'updated_at'],
+	question_version: [
+		'id',
+		'question_id',
+		'version',
+		'type',
+		'options',
+		'answer',
+		'stem',
+		'explanation',
+		'difficulty',
+		'source_document',
+		'source_section',
+		'source_quote',
+		'review_by',
+		'search_text',
+		'fingerprint',
+		'created_at',
+		'created_by'
+	],
+	question_version_area: ['version_id', 'area_id'],
+	question_event: ['id', 'question_id', 'kind', 'detail', 'at', 'by']
 };

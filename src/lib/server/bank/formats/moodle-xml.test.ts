@@ -1,0 +1,406 @@
+import { readFileSync } from 'node:fs';
+import fc from 'fast-check';
+import { XMLValidator } from 'fast-xml-parser';
+import { describe, expect, it } from 'vitest';
+import { maxQuestionFileBytes, type ParseResult, type ParsedQuestion, type QuestionDraft } from '../types';
+import { categoryPath, htmlToText, questionsToMoodleXml, readMoodleXml, splitHundred } from './moodle-xml';
+
+const fixture = readFileSync(new URL('./fixtures/moodle-party-theory.xml', import.meta.url), 'utf8');
+
+/** The line of the first `<question` after the comment Moodle writes before it. */
+function questionLine(xml: string, marker: string): number {
+	const lines = xml.split('\n');
+	const markerIndex = lines.findIndex((l) => l.includes(marker));
+	const offset = lines.slice(markerIndex).findIndex((l) => l.includes('<question'));
+	return markerIndex + offset + 1;
+}
+
+function quiz(...questions: string[]): string {
+	return `<?xml version="1.0" encoding="UTF-8"?>\n<quiz>\n${questions.join('\n')}\n</quiz>\n`;
+}
+
+function multichoice(stem: string, answers: [number, string][], extra = ''): string {
+	return `<question type="multichoice">
+  <name><text>题</text></name>
+  <questiontext format="html"><text><![CDATA[<p>${stem}</p>]]></text></questiontext>
+  ${extra}
+${answers.map(([f, t]) => `  <answer fraction="${f}" format="html"><text>${t}</text></answer>`).join('\n')}
+</question>`;
+}
+
+function codes(result: ParseResult): string[] {
+	return result.problems.map((p) => p.code);
+}
+
+function draft(overrides: Partial<QuestionDraft> & Pick<QuestionDraft, 'type'>): QuestionDraft {
+	const base = { stem: '题干', explanation: '', difficulty: null, areas: [], source: null, reviewBy: null, categories: [] };
+	if (overrides.type === 'single') return { ...base, options: ['甲', '乙'], correct: 0, ...overrides } as QuestionDraft;
+	if (overrides.type === 'multiple') return { ...base, options: ['甲', '乙', '丙'], correct: [0, 1], ...overrides } as QuestionDraft;
+	if (overrides.type === 'true_false') return { ...base, correct: true, ...overrides } as QuestionDraft;
+	return { ...base, stem: '党的根本宗旨是____。', blanks: [['全心全意为人民服务']], ...overrides } as QuestionDraft;
+}
+
+describe('readMoodleXml: a Moodle export', () => {
+	const result = readMoodleXml(fixture);
+	const byStem = (start: string): ParsedQuestion => {
+		const found = result.questions.find((q) => q.stem.startsWith(start));
+		if (!found) throw new Error(`no question starting ${start}`);
+		return found;
+	};
+
+	it('reads the four supported types and skips the rest', () => {
+		expect(result.problems).toEqual([]);
+		expect(result.questions.map((q) => q.type)).toEqual(['single', 'multiple', 'true_false', 'fill', 'single']);
+		expect(result.skipped).toEqual([
+			{ line: questionLine(fixture, 'question: 105'), code: 'unsupported_type', value: 'essay' },
+			{ line: questionLine(fixture, 'question: 106'), code: 'unsupported_type', value: 'match' },
+			{ line: questionLine(fixture, 'question: 107'), code: 'embedded_file', value: 'multichoice' }
+		]);
+	});
+
+	it('turns HTML into plain text and keeps the answer brackets', () => {
+		const q = byStem('党的最高理想');
+		expect(q).toMatchObject({
+			type: 'single',
+			stem: '党的最高理想和最终目标是（　）。',
+			options: ['实现共产主义', '全面建成小康社会', '实现中华民族伟大复兴', '建设社会主义现代化强国'],
+			correct: 0,
+			explanation: '《中国共产党章程》总纲：党的最高理想和最终目标是实现共产主义。',
+			difficulty: null,
+			areas: [],
+			source: null,
+			reviewBy: null,
+			at: { line: questionLine(fixture, 'question: 101') }
+		});
+	});
+
+	it('gives each question its category path and tags', () => {
+		expect(byStem('党的最高理想').categories).toEqual(['政治理论/党章', '党章', '基础']);
+		expect(byStem('党员要增强').categories).toEqual(['政治理论/党章']);
+		expect(byStem('遵义会议').categories).toEqual(['政治理论/党的历史', '党史']);
+		expect(byStem('“三会一课”').categories).toEqual(['政治理论/党的历史', '组织生活']);
+	});
+
+	it('reads entity-escaped HTML and keeps a <br> as a line break', () => {
+		const q = byStem('党员要增强');
+		expect(q).toMatchObject({
+			type: 'multiple',
+			stem: '党员要增强“四个意识”，下列属于“四个意识”的有（　）。',
+			options: ['政治意识', '大局意识', '核心意识', '看齐意识', '道路自信'],
+			correct: [0, 1, 2, 3],
+			explanation: '政治意识、大局意识、核心意识、看齐意识。\n“四个自信”不属于“四个意识”。'
+		});
+	});
+
+	it('reads true/false and short answer (full marks only, blank marker normalised)', () => {
+		expect(byStem('遵义会议')).toMatchObject({ type: 'true_false', correct: true, stem: '遵义会议是党的历史上一个生死攸关的转折点。' });
+		expect(byStem('党的根本宗旨')).toMatchObject({ type: 'fill', stem: '党的根本宗旨是____。', blanks: [['全心全意为人民服务', '全心全意为人民服务。']] });
+	});
+
+	it('keeps plain_text as typed: angle brackets are characters there', () => {
+		expect(byStem('“三会一课”')).toMatchObject({ type: 'single', stem: '“三会一课”中的“一课”指的是 <党课> 还是 <团课>？', correct: 0 });
+	});
+});
+
+describe('readMoodleXml: small files', () => {
+	it('reads a single choice with entities, CDATA and a BOM', () => {
+		const xml = '\uFEFF' + quiz(multichoice('下列说法&amp;正确的是&#xFF08;&#12288;&#xFF09;', [[100, '党&lt;章&gt;'], [0, '&#20013;国']]));
+		const result = readMoodleXml(xml);
+		expect(result.problems).toEqual([]);
+		expect(result.questions[0]).toMatchObject({ stem: '下列说法&正确的是（　）', options: ['党<章>', '中国'], correct: 0, at: { line: 3 } });
+	});
+
+	it('counts lines in CRLF files', () => {
+		const xml = quiz(multichoice('甲', [[100, 'a'], [0, 'b']]), multichoice('乙', [[100, 'a'], [0, 'b']])).replace(/\n/g, '\r\n');
+		expect(readMoodleXml(xml).questions.map((q) => q.at)).toEqual([{ line: 3 }, { line: 10 }]);
+	});
+
+	it('treats an absent <single> as single and <single>false</single> as multiple', () => {
+		const result = readMoodleXml(
+			quiz(multichoice('甲', [[100, 'a'], [0, 'b']]), multichoice('乙', [[50, 'a'], [50, 'b'], [-100, 'c']], '<single>false</single>'))
+		);
+		expect(result.questions.map((q) => q.type)).toEqual(['single', 'multiple']);
+	});
+
+	it('appends a blank to a short-answer stem without one', () => {
+		const xml = quiz(`<question type="shortanswer"><questiontext format="html"><text>党的根本宗旨是什么？</text></questiontext>
+<answer fraction="100"><text>全心全意为人民服务</text></answer><answer fraction="100"><text>5\\*5</text></answer></question>`);
+		expect(readMoodleXml(xml).questions[0]).toMatchObject({ stem: '党的根本宗旨是什么？ ____', blanks: [['全心全意为人民服务', '5*5']] });
+	});
+
+	it('skips the types the bank cannot hold, with the type named', () => {
+		const types = ['numerical', 'multianswer', 'description', 'calculated', 'calculatedmulti', 'ddwtos', 'gapselect', 'ordering', 'random'];
+		const xml = quiz(...types.map((t) => `<question type="${t}"><questiontext><text>题</text></questiontext></question>`));
+		const result = readMoodleXml(xml);
+		expect(result.skipped.map((s) => s.value)).toEqual(types);
+		expect(result.skipped.every((s) => s.code === 'unsupported_type')).toBe(true);
+	});
+
+	it('skips questions with images or files anywhere in their texts', () => {
+		const result = readMoodleXml(
+			quiz(
+				multichoice('看图', [[100, '&lt;img src="a.png"&gt;'], [0, 'b']]),
+				multichoice('看图', [[100, 'a'], [0, 'b']], '<generalfeedback><text>@@PLUGINFILE@@/x.pdf</text></generalfeedback>')
+			)
+		);
+		expect(result.questions).toEqual([]);
+		expect(result.skipped.map((s) => s.code)).toEqual(['embedded_file', 'embedded_file']);
+	});
+
+	it('strips category prefixes', () => {
+		expect(categoryPath('$course$/top/政治理论/党章')).toBe('政治理论/党章');
+		expect(categoryPath('$system$/top/Default for 系统')).toBe('Default for 系统');
+		expect(categoryPath('$course$/top')).toBe('');
+		expect(categoryPath('党章')).toBe('党章');
+	});
+
+	it('drops inline tags without adding spaces between Chinese characters', () => {
+		expect(htmlToText('<p><b>中国</b>共产党<span style="x">章程</span></p><p>第二段&nbsp;文字</p>')).toBe('中国共产党章程\n第二段 文字');
+		expect(htmlToText('a <!-- note --> b<br/>c')).toBe('a b\nc');
+	});
+});
+
+describe('readMoodleXml: broken files', () => {
+	it('reports malformed XML once, with its line', () => {
+		const xml = '<?xml version="1.0"?>\n<quiz>\n<question type="multichoice">\n<questiontext><text>甲</text>\n</quiz>\n';
+		const result = readMoodleXml(xml);
+		expect(result.questions).toEqual([]);
+		expect(result.problems).toHaveLength(1);
+		expect(result.problems[0]).toMatchObject({ code: 'syntax', line: 5 });
+	});
+
+	it('refuses XML that is not a quiz, and text that is not XML', () => {
+		expect(codes(readMoodleXml('<html><body>题库</body></html>'))).toEqual(['file_unreadable']);
+		expect(codes(readMoodleXml('党的最高理想是{=共产主义}'))).toEqual(['file_unreadable']);
+	});
+
+	it('reports an empty file and a quiz without questions as empty', () => {
+		expect(codes(readMoodleXml(''))).toEqual(['file_empty']);
+		expect(codes(readMoodleXml(' \n\t\r\n'))).toEqual(['file_empty']);
+		expect(codes(readMoodleXml('\uFEFF'))).toEqual(['file_empty']);
+		expect(codes(readMoodleXml('<quiz></quiz>'))).toEqual(['file_empty']);
+		expect(codes(readMoodleXml(quiz('<question type="category"><category><text>$course$/top/a</text></category></question>')))).toEqual([
+			'file_empty'
+		]);
+	});
+
+	it('refuses a file over the size limit at once', () => {
+		const started = performance.now();
+		const result = readMoodleXml('<'.repeat(maxQuestionFileBytes + 1));
+		expect(performance.now() - started).toBeLessThan(1000);
+		expect(result.problems).toEqual([{ line: 1, code: 'file_too_large' }]);
+	});
+
+	it('checks the answers', () => {
+		const result = readMoodleXml(
+			quiz(
+				multichoice('没有正确答案', [[0, 'a'], [0, 'b']]),
+				multichoice('两个满分', [[100, 'a'], [100, 'b']]),
+				multichoice('多选只有一个', [[100, 'a'], [0, 'b']], '<single>false</single>'),
+				multichoice('只有一个选项', [[100, 'a']]),
+				multichoice('九个选项', [[100, 'a'], ...[...'bcdefghi'].map((c): [number, string] => [0, c])]),
+				multichoice('空选项', [[100, 'a'], [0, '  ']]),
+				`<question type="truefalse"><questiontext><text>判断</text></questiontext><answer fraction="100"><text>对</text></answer></question>`,
+				`<question type="shortanswer"><questiontext><text>填空____</text></questiontext><answer fraction="50"><text>半对</text></answer></question>`,
+				`<question type="shortanswer"><questiontext><text>两个空____和____</text></questiontext><answer fraction="100"><text>甲</text></answer></question>`,
+				multichoice('', [[100, 'a'], [0, 'b']])
+			)
+		);
+		expect(result.questions).toEqual([]);
+		expect(codes(result)).toEqual([
+			'missing_answer',
+			'answer_needs_one',
+			'answer_needs_two',
+			'too_few_options',
+			'too_many_options',
+			'required',
+			'invalid_true_false',
+			'missing_answer',
+			'blank_count_mismatch',
+			'required'
+		]);
+		expect(result.problems.map((p) => ('line' in p ? p.line : 0))).toEqual([3, 10, 17, 24, 30, 44, 51, 52, 53, 54]);
+	});
+
+	it('checks lengths', () => {
+		const result = readMoodleXml(quiz(multichoice('长'.repeat(2001), [[100, 'a'], [0, '选'.repeat(501)]])));
+		expect(result.problems).toMatchObject([
+			{ code: 'too_long', column: 'questiontext' },
+			{ code: 'too_long', column: 'answer' }
+		]);
+	});
+
+	it('stays fast on a large file just under the limit', () => {
+		const question = multichoice('党的最高理想和最终目标是<b>（　）</b>。', [[100, '实现共产主义'], [0, '&lt;p&gt;全面建成小康社会&lt;/p&gt;']]) + '\n';
+		const big = quiz(question.repeat(Math.floor((maxQuestionFileBytes - 100) / question.length)));
+		const started = performance.now();
+		const result = readMoodleXml(big);
+		expect(performance.now() - started).toBeLessThan(15_000);
+		expect(result.problems).toEqual([]);
+		expect(result.questions.length).toBeGreaterThan(30_000);
+	});
+
+	it('survives nesting deeper than the parser allows', () => {
+		const deep = `<quiz>${'<a>'.repeat(5000)}${'</a>'.repeat(5000)}</quiz>`;
+		expect(() => readMoodleXml(deep)).not.toThrow();
+	});
+});
+
+describe('questionsToMoodleXml', () => {
+	it('writes valid XML that Moodle can import, one category per first area', () => {
+		const { xml, skipped } = questionsToMoodleXml([
+			draft({ type: 'single', areas: ['政治理论'] }),
+			draft({ type: 'true_false', areas: [] }),
+			draft({ type: 'fill', areas: ['党史', '政治理论'] }),
+			draft({ type: 'multiple', areas: ['政治理论'] })
+		]);
+		expect(skipped).toEqual([]);
+		expect(XMLValidator.validate(xml)).toBe(true);
+		expect(xml.startsWith('<?xml version="1.0" encoding="UTF-8"?>\n<quiz>')).toBe(true);
+		const categories = [...xml.matchAll(/<category><text>(.*?)<\/text><\/category>/g)].map((m) => m[1]);
+		expect(categories).toEqual(['$course$/top/政治理论', '$course$/top/党史']);
+		expect([...xml.matchAll(/<question type="(\w+)">/g)].map((m) => m[1])).toEqual([
+			'truefalse',
+			'category',
+			'multichoice',
+			'multichoice',
+			'category',
+			'shortanswer'
+		]);
+		expect(xml).toContain('<shuffleanswers>1</shuffleanswers>');
+		expect(xml).toContain('<answernumbering>ABCD</answernumbering>');
+	});
+
+	it('drops characters XML cannot hold instead of writing a file Moodle refuses', () => {
+		const { xml } = questionsToMoodleXml([draft({ type: 'single', stem: '题\u0001干\uD800', options: ['甲\u001F', '乙'], areas: ['a\u0000'] })]);
+		expect(XMLValidator.validate(xml)).toBe(true);
+		expect(readMoodleXml(xml).questions[0]).toMatchObject({ stem: '题干', options: ['甲', '乙'] });
+	});
+
+	it('leaves out fill questions with more than one blank', () => {
+		const { skipped } = questionsToMoodleXml([
+			draft({ type: 'single' }),
+			draft({ type: 'fill', stem: '____和____', blanks: [['甲'], ['乙']] }),
+			draft({ type: 'fill' })
+		]);
+		expect(skipped).toEqual([1]);
+	});
+
+	it('splits 100 among the right options of a multiple choice', () => {
+		const { xml } = questionsToMoodleXml([draft({ type: 'multiple', options: ['a', 'b', 'c', 'd'], correct: [0, 2, 3] })]);
+		const fractions = [...xml.matchAll(/<answer fraction="([^"]+)"/g)].map((m) => Number(m[1]));
+		expect(fractions).toEqual([33.33333, 0, 33.33333, 33.33334]);
+		for (let n = 1; n <= 8; n++) {
+			const shares = splitHundred(n).map(Number);
+			expect(shares.reduce((a, b) => a + b, 0)).toBeCloseTo(100, 9);
+			expect(Math.max(...shares) - Math.min(...shares)).toBeLessThan(0.0001);
+		}
+	});
+});
+
+// ---------------------------------------------------------------------------------------------------------
+// Properties
+
+/** Pieces chosen to collide with XML, HTML, GIFT and Aiken syntax, mixed with Chinese. */
+const pieces = [
+	'党', '的', '建设', '中国共产党', '为人民服务', '（　）', 'a', 'B', '1', ' ', '  ', '\n',
+	'{', '}', '~', '=', '#', ':', '<', '>', '&', '"', "'", '\\', '%', '[', ']', '/', '*', '-', ';', '$',
+	'&amp;', '&lt;', '\\*', '&#20013;', '&nbsp;', '<b>', '</p>', '<br>', ']]>', '<![CDATA[', '<!--', '\\n', '::', '####',
+	'->', '$CATEGORY:', '//', '[html]', '%50%', 'ANSWER:', 'T', '@'
+];
+
+/** What every reader does to text: spaces collapsed, lines trimmed, empty lines gone. */
+function tidy(text: string): string {
+	return text
+		.split('\n')
+		.map((l) => l.replace(/ +/g, ' ').trim())
+		.filter((l) => l !== '')
+		.join('\n');
+}
+
+const text = fc
+	.array(fc.constantFrom(...pieces), { minLength: 1, maxLength: 10 })
+	.map((p) => tidy(p.join('')))
+	.filter((t) => t !== '');
+const oneLine = text.map((t) => t.replace(/\n/g, ' '));
+const explanation = fc.oneof(fc.constant(''), text);
+const areas = fc.oneof(fc.constant<string[]>([]), fc.constantFrom<string[]>(['政治理论'], ['theory', '党史'], ['党章 & 党规'], ['时政/热点']));
+const common = fc.record({ stem: text, explanation, areas });
+const meta = { difficulty: null, source: null, reviewBy: null, categories: [] as string[] };
+
+const generatedDraft: fc.Arbitrary<QuestionDraft> = fc.oneof(
+	fc
+		.tuple(common, fc.array(text, { minLength: 2, maxLength: 8 }), fc.nat())
+		.map(([c, options, n]): QuestionDraft => ({ ...c, ...meta, type: 'single', options, correct: n % options.length })),
+	fc
+		.tuple(common, fc.array(text, { minLength: 2, maxLength: 8 }))
+		.chain(([c, options]) =>
+			fc
+				.uniqueArray(fc.nat({ max: options.length - 1 }), { minLength: 2, maxLength: options.length })
+				.map((picked): QuestionDraft => ({ ...c, ...meta, type: 'multiple', options, correct: [...picked].sort((a, b) => a - b) }))
+		),
+	fc.tuple(common, fc.boolean()).map(([c, correct]): QuestionDraft => ({ ...c, ...meta, type: 'true_false', correct })),
+	fc
+		.tuple(common, fc.option(text, { nil: '' }), fc.option(text, { nil: '' }), fc.uniqueArray(oneLine, { minLength: 1, maxLength: 3 }))
+		.map(([c, before, after, alternatives]): QuestionDraft => ({ ...c, ...meta, type: 'fill', stem: tidy(`${before}____${after}`), blanks: [alternatives] })),
+	fc
+		.tuple(common, fc.uniqueArray(oneLine, { minLength: 1, maxLength: 2 }))
+		.map(([c, alternatives]): QuestionDraft => ({ ...c, ...meta, type: 'fill', stem: `${c.stem}____和____`, blanks: [alternatives, alternatives] }))
+);
+
+/** The part of a question the round trip must keep. */
+function content(q: QuestionDraft) {
+	if (q.type === 'single' || q.type === 'multiple') return { type: q.type, stem: q.stem, explanation: q.explanation, options: q.options, correct: q.correct };
+	if (q.type === 'true_false') return { type: q.type, stem: q.stem, explanation: q.explanation, correct: q.correct };
+	return { type: q.type, stem: q.stem, explanation: q.explanation, blanks: q.blanks };
+}
+
+describe('Moodle XML properties', () => {
+	it('gives back what it wrote: stem, options, key, explanation, area as category', () => {
+		fc.assert(
+			fc.property(fc.array(generatedDraft, { maxLength: 8 }), (drafts) => {
+				const { xml, skipped } = questionsToMoodleXml(drafts);
+				expect(XMLValidator.validate(xml)).toBe(true);
+				const kept = drafts.filter((d, i) => !skipped.includes(i));
+				expect(skipped).toEqual(drafts.flatMap((d, i) => (d.type === 'fill' && d.blanks.length > 1 ? [i] : [])));
+				// The writer groups by first area, questions without one first.
+				const order = ['', ...new Set(kept.map((d) => d.areas[0] ?? '').filter((a) => a !== ''))];
+				const expected = order.flatMap((area) => kept.filter((d) => (d.areas[0] ?? '') === area));
+				const result = readMoodleXml(xml);
+				if (expected.length === 0) {
+					expect(result.problems).toEqual([{ line: 1, code: 'file_empty' }]);
+					return;
+				}
+				expect(result.problems).toEqual([]);
+				expect(result.skipped).toEqual([]);
+				expect(result.questions.map(content)).toEqual(expected.map(content));
+				// The category is the first area and every area is a tag.
+				expect(result.questions.map((q) => q.categories)).toEqual(expected.map((d) => [...new Set(d.areas)]));
+			}),
+			{ numRuns: 300 }
+		);
+	});
+
+	it('never throws, whatever the text', () => {
+		const xmlish = fc
+			.array(
+				fc.constantFrom(
+					'<quiz>', '</quiz>', '<question type="multichoice">', '<question type="shortanswer">', '<question type="truefalse">',
+					'<question type="category">', '</question>', '<questiontext format="html">', '</questiontext>', '<text>', '</text>',
+					'<answer fraction="100">', '<answer fraction="x">', '</answer>', '<![CDATA[', ']]>', '<single>false</single>', '<text/>',
+					'<file>', '&amp;', '&#0;', '&#x110000;', '<!--', '-->', '<?xml version="1.0"?>', '<!DOCTYPE x [<!ENTITY a "b">]>', '&a;',
+					'@@PLUGINFILE@@', '____', '党', '\n', '\r', ' ', '<', '>', '"'
+				),
+				{ maxLength: 40 }
+			)
+			.map((p) => p.join(''));
+		fc.assert(
+			fc.property(fc.oneof(fc.string({ unit: 'binary', maxLength: 200 }), xmlish), (input) => {
+				const result = readMoodleXml(input);
+				expect(Array.isArray(result.questions) && Array.isArray(result.problems) && Array.isArray(result.skipped)).toBe(true);
+				for (const p of [...result.problems, ...result.skipped]) expect('line' in p && p.line >= 1).toBe(true);
+			}),
+			{ numRuns: 1000 }
+		);
+	});
+});

@@ -1,0 +1,49 @@
+import { readQuestionFile, questionFileFormats, type QuestionFileFormat } from './formats';
+import type { ImportOptions } from './import';
+import { difficulties, maxQuestionFileBytes, type Difficulty, type ParseResult } from './types';
+import { text } from '../form';
+
+export type QuestionUpload =
+	| { ok: true; fileName: string; format: QuestionFileFormat; bytes: Uint8Array; parsed: ParseResult; options: ImportOptions }
+	| { ok: false; code: 'file_too_large' | 'file_empty' };
+
+/**
+ * The import form: the file (uploaded, or carried back as base64 by the preview's confirm form) and the
+ * choices made in the preview (duplicates, default difficulty, status, category → area mapping).
+ */
+export async function readQuestionUpload(form: FormData): Promise<QuestionUpload> {
+	const upload = form.get('file');
+	let bytes: Uint8Array;
+	let fileName: string;
+	if (upload instanceof File && upload.size > 0) {
+		if (upload.size > maxQuestionFileBytes) return { ok: false, code: 'file_too_large' };
+		bytes = new Uint8Array(await upload.arrayBuffer());
+		fileName = upload.name;
+	} else {
+		const carried = form.get('fileData');
+		if (typeof carried !== 'string' || carried.length === 0) return { ok: false, code: 'file_empty' };
+		if (carried.length > (maxQuestionFileBytes * 4) / 3 + 4) return { ok: false, code: 'file_too_large' };
+		bytes = new Uint8Array(Buffer.from(carried, 'base64'));
+		fileName = text(form, 'fileName', 200);
+	}
+	const format = text(form, 'format') as QuestionFileFormat;
+	const chosen = questionFileFormats.includes(format) ? format : 'auto';
+	const difficulty = text(form, 'defaultDifficulty') as Difficulty;
+	const categoryAreas: Record<string, string> = {};
+	for (const [key, value] of form.entries()) {
+		if (key.startsWith('category:') && typeof value === 'string' && value) categoryAreas[key.slice('category:'.length)] = value;
+	}
+	return {
+		ok: true,
+		fileName,
+		format: chosen,
+		bytes,
+		parsed: await readQuestionFile(bytes, fileName, chosen),
+		options: {
+			duplicates: text(form, 'duplicates') === 'update' ? 'update' : 'skip',
+			defaultDifficulty: difficulties.includes(difficulty) ? difficulty : 'medium',
+			status: text(form, 'status') === 'draft' ? 'draft' : 'active',
+			categoryAreas
+		}
+	};
+}

@@ -1,0 +1,102 @@
+import { expect, test } from '@playwright/test';
+import { demo, pageAs } from './helpers';
+
+const header = '题型,题干,选项A,选项B,选项C,选项D,选项E,选项F,选项G,选项H,答案,解析,难度,学习内容领域,出处,原文摘录,复核日期';
+const csv = (lines: string[]) => ({
+	name: 'questions.csv',
+	mimeType: 'text/csv',
+	buffer: Buffer.from('\ufeff' + [header, ...lines].join('\r\n'), 'utf8')
+});
+
+test('the committee imports questions with errors, fixes them, edits one into a new version, exports and re-imports without duplicates', async ({ browser }) => {
+	const page = await pageAs(browser, demo.committee);
+	await page.goto('/bank/import');
+	await page.getByLabel('试题文件').setInputFiles(
+		csv([
+			'单选,E2E：学习型机关建设测试每几个月组织一次？,一个月,三个月,六个月,十二个月,,,,,B,按季度组织。,易,learning_org,001 四(一),,',
+			'单选,E2E：没有答案的题？,甲,乙,丙,丁,,,,,,,中,learning_org,001 四(一),,',
+			'单选,E2E：答案不在选项中？,甲,乙,,,,,,,D,,中,learning_org,001 四(一),,',
+			'判断,E2E：每季度组织一次理论测试。,,,,,,,,,对,,易,不存在的领域,001 四(一),,'
+		])
+	);
+	await page.getByRole('button', { name: '检查并预览' }).click();
+	const problems = page.getByRole('table', { name: '文件中的问题' });
+	await expect(problems).toBeVisible();
+	await expect(problems.locator('tbody tr')).toHaveCount(3);
+	await expect(problems).toContainText('第 3 行');
+	await expect(problems).toContainText('缺少答案');
+	await expect(problems).toContainText('第 4 行');
+	await expect(problems).toContainText('答案“D”对应的选项不存在');
+	await expect(problems).toContainText('第 5 行');
+	await expect(problems).toContainText('不认识的学习内容领域“不存在的领域”');
+	await expect(page.getByRole('button', { name: /确认导入/ })).toHaveCount(0);
+
+	await page.goto('/bank/import');
+	await page.getByLabel('试题文件').setInputFiles(
+		csv([
+			'单选,E2E：学习型机关建设测试每几个月组织一次？,一个月,三个月,六个月,十二个月,,,,,B,按季度组织。,易,learning_org,001 四(一),,',
+			'多选,E2E：理论测试的内容包括哪些？,党章党规,政治理论,体育比赛,法律法规,,,,,ABD,,中,charter、theory,001 四(一),,',
+			'判断,E2E：理论测试在每季度第一个月组织。,,,,,,,,,错,,易,learning_org,001 四(一),,',
+			'填空,E2E：每季度____组织测试。,,,,,,,,,最后一个月/末月,,难,learning_org,001 四(一),,'
+		])
+	);
+	await page.getByRole('button', { name: '检查并预览' }).click();
+	await expect(page.getByText('新增 4 题')).toBeVisible();
+	await page.getByRole('button', { name: '确认导入 4 题' }).click();
+	await expect(page.getByText('导入完成：新增 4 题，更新 0 题。')).toBeVisible();
+
+	// Edit one: an active question gets a new version.
+	await page.goto('/bank?q=E2E：理论测试在每季度');
+	await page.getByRole('link', { name: /E2E：理论测试在每季度第一个月组织/ }).click();
+	await expect(page.getByRole('heading', { level: 1 })).toContainText('v1');
+	await page.getByLabel('题干').fill('E2E：理论知识测试在每季度第一个月组织。');
+	await expect(page.locator('.phone')).toContainText('E2E：理论知识测试在每季度第一个月组织。');
+	await page.getByRole('button', { name: '保存', exact: true }).click();
+	await expect(page.getByRole('status')).toContainText('已保存为第 2 版');
+	await page.reload();
+	await expect(page.getByRole('heading', { level: 1 })).toContainText('v2');
+	await expect(page.getByRole('region', { name: '修改记录' })).toContainText('保存第 2 版');
+	await expect(page.getByRole('region', { name: '修改记录' })).toContainText('题干');
+
+	// Export what the search finds and import it again: all duplicates, nothing new.
+	const exported = await page.request.get('/bank/export?q=E2E&format=xlsx');
+	expect(exported.status()).toBe(200);
+	await page.goto('/bank/import');
+	await page.getByLabel('试题文件').setInputFiles({ name: 'export.xlsx', mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', buffer: await exported.body() });
+	await page.getByRole('button', { name: '检查并预览' }).click();
+	await expect(page.getByText('新增 0 题')).toBeVisible();
+	await expect(page.getByText('与题库重复 4 题')).toBeVisible();
+	await expect(page.getByText('没有需要写入的试题。')).toBeVisible();
+	await page.goto('/bank?q=E2E');
+	await expect(page.getByText('共 4 题')).toBeVisible();
+
+	// Moodle XML and GIFT exports hold the same questions.
+	const moodle = await (await page.request.get('/bank/export?q=E2E&format=moodle')).text();
+	expect(moodle).toContain('E2E：理论知识测试在每季度第一个月组织。');
+	const gift = await (await page.request.get('/bank/export?q=E2E&format=gift')).text();
+	expect(gift).toContain('E2E');
+});
+
+test('the starter bank is in the demo and its coverage matrix shows every area the documents support', async ({ browser }) => {
+	const page = await pageAs(browser, demo.committee, { viewport: { width: 360, height: 740 } });
+	await page.goto('/bank?status=active');
+	const total = Number((await page.getByRole('status').first().textContent())?.match(/\d+/)?.[0] ?? 0);
+	expect(total).toBeGreaterThanOrEqual(200);
+	await page.screenshot({ path: 'test-results/screens/bank-zh.png', fullPage: false });
+	await page.getByText('覆盖情况').click();
+	const matrix = page.getByRole('table', { name: /覆盖情况/ });
+	await expect(matrix.locator('tbody tr')).toHaveCount(13);
+	await page.goto('/bank/new');
+	await page.screenshot({ path: 'test-results/screens/bank-new-zh.png', fullPage: true });
+});
+
+test('secretaries and members cannot reach the bank', async ({ browser }) => {
+	for (const who of [demo.secretary, demo.member]) {
+		const page = await pageAs(browser, who);
+		await expect(page.getByRole('link', { name: '题库' })).toHaveCount(0);
+		expect((await page.goto('/bank'))?.status()).toBe(403);
+		expect((await page.request.get('/bank/export?format=xlsx')).status()).toBe(403);
+		const post = await page.request.post('/bank/import?/starter', { headers: { origin: new URL(page.url()).origin }, form: { go: '1' } });
+		expect(post.status()).toBe(403);
+	}
+});
