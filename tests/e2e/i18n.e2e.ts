@@ -66,17 +66,26 @@ test('the committee pages fit a phone in both languages', async ({ browser }) =>
 	await page.getByRole('button', { name: '登录' }).click();
 	await expect(page.getByRole('heading', { name: '全系统概况' })).toBeVisible();
 	await page.screenshot({ path: 'test-results/screens/home-committee-zh.png', fullPage: true });
-	for (const path of ['/units', '/members/new']) {
+	for (const path of ['/units', '/members/new', '/bank', '/bank/new', '/bank/import', '/bank/areas']) {
 		await page.goto(path);
 		await noSidewaysScroll(page);
 		await page.screenshot({ path: `test-results/screens${path.replaceAll('/', '-')}-zh.png`, fullPage: true });
 	}
 	await page.getByRole('button', { name: 'English' }).click();
-	await expect(page.getByRole('heading', { name: 'Add a member' })).toBeVisible();
+	await expect(page.getByRole('heading', { name: 'Content areas', level: 1 })).toBeVisible();
 	await page.goto('/units');
 	await expect(page.getByRole('heading', { name: 'Units' })).toBeVisible();
 	await noSidewaysScroll(page);
 	await page.screenshot({ path: 'test-results/screens/units-en.png', fullPage: true });
+	await page.goto('/bank');
+	await expect(page.getByRole('heading', { name: 'Question bank' })).toBeVisible();
+	await expect(page.locator('.questions .tag', { hasText: 'Single choice' }).first()).toBeVisible();
+	await noSidewaysScroll(page);
+	await page.screenshot({ path: 'test-results/screens/bank-en.png', fullPage: false });
+	await page.goto('/bank/1');
+	await expect(page.getByRole('heading', { name: 'Preview' })).toBeVisible();
+	await noSidewaysScroll(page);
+	await page.screenshot({ path: 'test-results/screens/bank-question-en.png', fullPage: true });
 	await context.close();
 });
 
