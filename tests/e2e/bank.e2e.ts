@@ -11,7 +11,7 @@ const csv = (lines: string[]) => ({
 test('the committee imports questions with errors, fixes them, edits one into a new version, exports and re-imports without duplicates', async ({ browser }) => {
 	const page = await pageAs(browser, demo.committee);
 	await page.goto('/bank/import');
-	await page.getByLabel('试题文件').setInputFiles(
+	await page.getByLabel('试题文件', { exact: true }).setInputFiles(
 		csv([
 			'单选,E2E：学习型机关建设测试每几个月组织一次？,一个月,三个月,六个月,十二个月,,,,,B,按季度组织。,易,learning_org,001 四(一),,',
 			'单选,E2E：没有答案的题？,甲,乙,丙,丁,,,,,,,中,learning_org,001 四(一),,',
@@ -32,7 +32,7 @@ test('the committee imports questions with errors, fixes them, edits one into a 
 	await expect(page.getByRole('button', { name: /确认导入/ })).toHaveCount(0);
 
 	await page.goto('/bank/import');
-	await page.getByLabel('试题文件').setInputFiles(
+	await page.getByLabel('试题文件', { exact: true }).setInputFiles(
 		csv([
 			'单选,E2E：学习型机关建设测试每几个月组织一次？,一个月,三个月,六个月,十二个月,,,,,B,按季度组织。,易,learning_org,001 四(一),,',
 			'多选,E2E：理论测试的内容包括哪些？,党章党规,政治理论,体育比赛,法律法规,,,,,ABD,,中,charter、theory,001 四(一),,',
@@ -62,7 +62,7 @@ test('the committee imports questions with errors, fixes them, edits one into a 
 	const exported = await page.request.get('/bank/export?q=E2E&format=xlsx');
 	expect(exported.status()).toBe(200);
 	await page.goto('/bank/import');
-	await page.getByLabel('试题文件').setInputFiles({ name: 'export.xlsx', mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', buffer: await exported.body() });
+	await page.getByLabel('试题文件', { exact: true }).setInputFiles({ name: 'export.xlsx', mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', buffer: await exported.body() });
 	await page.getByRole('button', { name: '检查并预览' }).click();
 	await expect(page.getByText('新增 0 题')).toBeVisible();
 	await expect(page.getByText('与题库重复 4 题')).toBeVisible();
@@ -87,6 +87,14 @@ test('the starter bank is in the demo and its coverage matrix shows every area t
 	const matrix = page.getByRole('table', { name: /覆盖情况/ });
 	await expect(matrix.locator('tbody tr')).toHaveCount(13);
 	await page.goto('/bank/new');
+	// Typing options grows the list (up to H) and shows them in the preview as a member would see them.
+	for (const [i, text] of ['每月', '每季度', '每半年', '每年'].entries()) await page.locator(`#option_${i}`).fill(text);
+	await expect(page.locator('#option_4')).toBeVisible();
+	await page.locator('#option_4').fill('不定期');
+	await expect(page.locator('#option_5')).toBeVisible();
+	await page.getByLabel('题干').fill('多久组织一次理论测试？');
+	await expect(page.locator('.phone')).toContainText('E.');
+	await expect(page.locator('.phone')).toContainText('不定期');
 	await page.screenshot({ path: 'test-results/screens/bank-new-zh.png', fullPage: true });
 });
 

@@ -166,6 +166,8 @@ export function draftProblemText(problem: string): string {
 			return m.bank_no_blanks();
 		case 'empty_blank':
 			return m.bank_empty_blank();
+		case 'separator_in_blank':
+			return m.bank_separator_in_blank();
 		case 'invalid_date':
 			return m.bank_invalid_date();
 		default:
@@ -174,18 +176,18 @@ export function draftProblemText(problem: string): string {
 }
 
 /** A problem of a question file or of its check against the bank. */
-export function bankImportProblemText(p: { code: string; value?: string }): string {
+export function bankImportProblemText(p: { code: string; value?: string; column?: string }): string {
 	const value = p.value ?? '';
 	if (p.code.startsWith('draft_')) return draftProblemText(p.code);
 	switch (p.code) {
 		case 'file_unreadable':
 			return m.bank_file_unreadable();
 		case 'file_too_large':
-			return m.import_file_too_large({ max: '10 MB' });
+			return m.bank_file_too_large();
 		case 'file_empty':
 			return m.bank_file_empty();
 		case 'missing_column':
-			return m.bank_missing_column({ value });
+			return m.bank_missing_column({ value: value || p.column || '' });
 		case 'required':
 			return m.problem_required();
 		case 'too_long':
@@ -235,4 +237,31 @@ export function bankImportProblemText(p: { code: string; value?: string }): stri
 
 export function skippedText(s: { code: string; value?: string }): string {
 	return s.code === 'embedded_file' ? m.bank_skipped_embedded() : m.bank_skipped_unsupported({ value: s.value ?? '' });
+}
+
+const bankColumns: Record<string, () => string> = {
+	type: () => m.question_type(),
+	stem: () => m.question_stem(),
+	options: () => m.question_options(),
+	answer: () => m.question_answer(),
+	explanation: () => m.question_explanation(),
+	difficulty: () => m.question_difficulty(),
+	areas: () => m.question_areas(),
+	source: () => m.question_source(),
+	reviewBy: () => m.question_review_by(),
+	题型: () => m.question_type(),
+	题干: () => m.question_stem(),
+	答案: () => m.question_answer(),
+	解析: () => m.question_explanation(),
+	难度: () => m.question_difficulty(),
+	学习内容领域: () => m.question_areas(),
+	出处: () => m.question_source(),
+	原文摘录: () => m.question_source_quote(),
+	复核日期: () => m.question_review_by()
+};
+
+/** The column or field a question-file problem names, in the reader's language (选项A… stay as written). */
+export function bankColumnText(column: string | undefined): string {
+	if (!column) return '';
+	return bankColumns[column]?.() ?? column;
 }

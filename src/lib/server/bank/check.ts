@@ -19,6 +19,7 @@ export type DraftProblem =
 	| 'blank_count_mismatch'
 	| 'no_blanks'
 	| 'empty_blank'
+	| 'separator_in_blank'
 	| 'invalid_date';
 export type DraftErrors = Partial<Record<DraftField, DraftProblem>>;
 
@@ -56,12 +57,19 @@ export function checkDraft(draft: QuestionDraft): DraftErrors {
 		if (blanks === 0) errors.stem = 'no_blanks';
 		else if (draft.blanks.length !== blanks) errors.answer = 'blank_count_mismatch';
 		else if (draft.blanks.some((alternatives) => alternatives.every((a) => !a.trim()))) errors.answer = 'empty_blank';
+		// `/` and `|` separate alternatives and blanks in the form and the template; inside an answer they
+		// would be split apart on the next edit or export, and a part of the answer would count as right.
+		else if (draft.blanks.some((alternatives) => alternatives.some((a) => /[/|／｜]/u.test(a)))) errors.answer = 'separator_in_blank';
 	}
 	if (length(draft.explanation) > explanationMaxLength) errors.explanation = 'too_long';
 	if (draft.difficulty === null) errors.difficulty = 'required';
 	if (draft.areas.length === 0) errors.areas = 'required';
 	if (draft.source && (!draft.source.document.trim() || !draft.source.section.trim())) errors.source = 'required';
-	else if (draft.source && length(draft.source.quote) > quoteMaxLength) errors.source = 'too_long';
+	else if (
+		draft.source &&
+		(length(draft.source.quote) > quoteMaxLength || length(draft.source.document) > 50 || length(draft.source.section) > 100)
+	)
+		errors.source = 'too_long';
 	if (draft.reviewBy !== null && !isIsoDate(draft.reviewBy)) errors.reviewBy = 'invalid_date';
 	return errors;
 }

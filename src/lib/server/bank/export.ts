@@ -11,7 +11,14 @@ export type ExportFormat = 'xlsx' | 'moodle' | 'gift';
 /** A stored question as the file formats write it; areas by code, so an export imports back unchanged. */
 export function toDraft(q: QuestionView, codeOf: Map<number, string>): QuestionDraft {
 	const { id: _id, status: _status, version: _version, versionId: _versionId, updatedAt: _updatedAt, areaIds, ...content } = q;
-	return { ...content, areas: areaIds.map((id) => codeOf.get(id) ?? ''), categories: [] };
+	return { ...content, areas: areaIds.flatMap((id) => codeOf.get(id) ?? []), categories: [] };
+}
+
+/** Questions Moodle XML and GIFT cannot hold (fill-in with several blanks), among those a filter selects. */
+export async function notExportable(db: Db, filter: QuestionFilter): Promise<number> {
+	if (filter.type && filter.type !== 'fill') return 0;
+	const { items } = await listQuestions(db, { ...filter, type: 'fill', limit: 100_000, offset: 0 });
+	return items.filter((q) => q.type === 'fill' && q.blanks.length > 1).length;
 }
 
 /** The whole bank or the filtered part of it as a file; also says how many questions the format could not hold. */
@@ -20,7 +27,8 @@ export async function exportQuestions(
 	filter: QuestionFilter,
 	format: ExportFormat
 ): Promise<{ bytes: Uint8Array; fileName: string; contentType: string; left: number }> {
-	const areas = await listAreas(db, { includeRetired: true });
+	// Retired areas are left out of files: importing them back would be refused for new questions.
+	const areas = await listAreas(db);
 	const codeOf = new Map(areas.map((a) => [a.id, a.code]));
 	const { items } = await listQuestions(db, { ...filter, limit: 100_000, offset: 0 });
 	const drafts = items.map((q) => toDraft(q, codeOf));

@@ -120,3 +120,36 @@ describe('applyQuestionImport', () => {
 		expect((await listQuestions(db, { status: 'draft' })).total).toBe(3);
 	});
 });
+
+describe('updating questions from formats that say less', () => {
+	it('keeps the difficulty, source, review date and areas a file does not give', async () => {
+		const parsed = await sheet(['单选,多久组织一次理论测试？,每月,每季度,每半年,每年,,,,,B,每季度。,难,charter,001 四(一),每季度组织理论知识测试,2027-06-30']);
+		await applyQuestionImport(db, editor, parsed, options, (await planQuestionImport(db, parsed, options)).fingerprint);
+		// The same question as a Moodle/GIFT file would carry it: no difficulty, areas, source or date.
+		const bare = { ...parsed, questions: parsed.questions.map((q) => ({ ...q, difficulty: null, areas: [], source: null, reviewBy: null, explanation: '每季度组织一次。' })) };
+		const update: ImportOptions = { ...options, duplicates: 'update' };
+		const plan = await planQuestionImport(db, bare, update);
+		expect(plan.problems).toEqual([]);
+		expect(plan.updates.map((u) => u.changed)).toEqual([['explanation']]);
+		await applyQuestionImport(db, editor, bare, update, plan.fingerprint);
+		const [q] = (await listQuestions(db)).items;
+		expect(q).toMatchObject({ version: 2, difficulty: 'hard', reviewBy: '2027-06-30', explanation: '每季度组织一次。' });
+		expect(q?.source?.quote).toBe('每季度组织理论知识测试');
+		expect(q?.areaIds).toEqual([(await listAreas(db)).find((a) => a.code === 'charter')?.id]);
+	});
+
+	it('treats an update that changes nothing as a skip, and an edit after the preview as stale', async () => {
+		const parsed = await sheet(good);
+		await applyQuestionImport(db, editor, parsed, options, (await planQuestionImport(db, parsed, options)).fingerprint);
+		const update: ImportOptions = { ...options, duplicates: 'update' };
+		const same = await planQuestionImport(db, parsed, update);
+		expect(same.updates).toEqual([]);
+		expect(same.duplicatesSkipped).toHaveLength(3);
+		const changedFile = await sheet([(good[0] ?? '').replace('每季度。', '按季度。')]);
+		const plan = await planQuestionImport(db, changedFile, update);
+		const [q] = (await listQuestions(db, { type: 'single' })).items;
+		const { reviseQuestion } = await import('./questions');
+		if (q) await reviseQuestion(db, editor, q.id, { ...q, explanation: '有人先改了。' });
+		expect(await applyQuestionImport(db, editor, changedFile, update, plan.fingerprint)).toMatchObject({ ok: false, reason: 'stale' });
+	});
+});

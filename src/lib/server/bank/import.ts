@@ -3,7 +3,7 @@ import { encodeHexLowerCase } from '@oslojs/encoding';
 import type { Db } from '../db';
 import { areaResolver, listAreas, type Area } from './areas';
 import { checkDraft, type DraftField, type DraftProblem } from './check';
-import { contentFingerprint, insertQuestion, questionsByFingerprint, reviseQuestion, type QuestionContent } from './questions';
+import { changedFields, contentFingerprint, getQuestion, insertQuestion, questionsByFingerprint, reviseQuestion, type QuestionContent } from './questions';
 import type { Difficulty, FilePosition, FormatProblem, ParseResult, ParsedQuestion, QuestionStatus, QuestionType, SkippedQuestion } from './types';
 
 // Importing questions: every file format is parsed into drafts first (formats/), then this module checks the
@@ -29,7 +29,7 @@ export type ImportProblem =
 
 export type ImportPlan = {
 	creates: { at: FilePosition; type: QuestionType; stem: string; areas: string[] }[];
-	updates: { at: FilePosition; questionId: number; stem: string }[];
+	updates: { at: FilePosition; questionId: number; versionId: number; stem: string; changed: string[] }[];
 	duplicatesSkipped: { at: FilePosition; questionId: number; stem: string }[];
 	problems: ImportProblem[];
 	skipped: SkippedQuestion[];
@@ -40,7 +40,8 @@ export type ImportPlan = {
 	fingerprint: string;
 };
 
-type Resolved = { question: ParsedQuestion; content: QuestionContent; fingerprint: string };
+type Existing = { id: number; versionId: number; content: QuestionContent };
+type Resolved = { question: ParsedQuestion; content: QuestionContent; fingerprint: string; existing: Existing | null };
 
 function positionKey(at: FilePosition): number {
 	return 'row' in at ? at.row : at.line;
@@ -53,18 +54,30 @@ async function resolve(db: Db, parsed: ParseResult, options: ImportOptions) {
 	const problems: ImportProblem[] = [...parsed.problems];
 	const resolved: Resolved[] = [];
 	const seen = new Map<string, FilePosition>();
+	// Questions already in the bank, found first: what a file does not say about them (Moodle, GIFT and
+	// Aiken carry no difficulty, source or review date) is kept from the bank rather than wiped.
+	const existing = await questionsByFingerprint(
+		db,
+		parsed.questions.map((q) => contentFingerprint(q))
+	);
 	for (const question of parsed.questions) {
 		const at = question.at;
+		const fp = contentFingerprint(question);
+		const match = existing.get(fp);
+		const current = match ? await getQuestion(db, match.id) : undefined;
 		const found: Area[] = [];
 		let rowOk = true;
 		for (const name of question.areas) {
 			const area = findArea(name);
 			if (!area) {
-				problems.push({ ...at, code: 'unknown_area', column: '学习内容领域', value: name });
+				problems.push({ ...at, code: 'unknown_area', column: 'areas', value: name });
 				rowOk = false;
 			} else if (area.retired) {
-				problems.push({ ...at, code: 'area_retired', column: '学习内容领域', value: name });
-				rowOk = false;
+				// A question already in the bank keeps its areas; only a new one may not start in a retired area.
+				if (!current) {
+					problems.push({ ...at, code: 'area_retired', column: 'areas', value: name });
+					rowOk = false;
+				}
 			} else found.push(area);
 		}
 		for (const category of question.categories) {
@@ -72,43 +85,38 @@ async function resolve(db: Db, parsed: ParseResult, options: ImportOptions) {
 			const area = code ? byCode.get(code) : undefined;
 			if (area && !area.retired) found.push(area);
 		}
-		const draft = { ...question, difficulty: question.difficulty ?? options.defaultDifficulty, areas: found.map((a) => a.code) };
-		if (rowOk && found.length === 0) {
-			problems.push({ ...at, code: 'no_area', column: '学习内容领域' });
+		const areaIds = found.length > 0 ? [...new Set(found.map((a) => a.id))] : (current?.areaIds ?? []);
+		if (rowOk && areaIds.length === 0) {
+			problems.push({ ...at, code: 'no_area', column: 'areas' });
 			rowOk = false;
 		}
-		const errors = checkDraft(draft);
+		const content: QuestionContent = {
+			...question,
+			difficulty: question.difficulty ?? current?.difficulty ?? options.defaultDifficulty,
+			areaIds,
+			source: question.source ?? current?.source ?? null,
+			reviewBy: question.reviewBy ?? current?.reviewBy ?? null
+		};
+		const errors = checkDraft({ ...question, difficulty: content.difficulty, areas: areaIds.map(String) });
 		for (const [field, problem] of Object.entries(errors) as [DraftField, DraftProblem][]) {
 			if (field === 'areas') continue; // reported above as no_area
 			problems.push({ ...at, code: `draft_${problem}`, column: field });
 			rowOk = false;
 		}
 		if (!rowOk) continue;
-		const content: QuestionContent = {
-			...question,
-			difficulty: draft.difficulty,
-			areaIds: [...new Set(found.map((a) => a.id))],
-			source: question.source,
-			reviewBy: question.reviewBy
-		};
-		const fp = contentFingerprint(content);
 		const earlier = seen.get(fp);
 		if (earlier) {
 			problems.push({ ...at, code: 'duplicate_in_file', value: String(positionKey(earlier)) });
 			continue;
 		}
 		seen.set(fp, at);
-		resolved.push({ question, content, fingerprint: fp });
+		resolved.push({ question, content, fingerprint: fp, existing: match && current ? { ...match, content: current } : null });
 	}
 	return { resolved, problems, areas };
 }
 
 export async function planQuestionImport(db: Db, parsed: ParseResult, options: ImportOptions): Promise<ImportPlan> {
 	const { resolved, problems, areas } = await resolve(db, parsed, options);
-	const existing = await questionsByFingerprint(
-		db,
-		resolved.map((r) => r.fingerprint)
-	);
 	const codeOf = new Map(areas.map((a) => [a.id, a.code]));
 	const plan: ImportPlan = {
 		creates: [],
@@ -122,20 +130,25 @@ export async function planQuestionImport(db: Db, parsed: ParseResult, options: I
 		fingerprint: ''
 	};
 	for (const r of resolved) {
-		const questionId = existing.get(r.fingerprint);
 		const summary = { at: r.question.at, stem: r.content.stem };
-		if (questionId !== undefined && options.duplicates === 'skip') {
-			plan.duplicatesSkipped.push({ ...summary, questionId });
-			continue;
+		if (r.existing) {
+			const changed = changedFields(r.existing.content, r.content);
+			// Skipped by choice, or nothing to change: either way the bank keeps what it has.
+			if (options.duplicates === 'skip' || changed.length === 0) {
+				plan.duplicatesSkipped.push({ ...summary, questionId: r.existing.id });
+				continue;
+			}
+			plan.updates.push({ ...summary, questionId: r.existing.id, versionId: r.existing.versionId, changed });
+		} else {
+			plan.creates.push({ ...summary, type: r.content.type, areas: r.content.areaIds.map((id) => codeOf.get(id) ?? '') });
 		}
-		if (questionId !== undefined) plan.updates.push({ ...summary, questionId });
-		else plan.creates.push({ ...summary, type: r.content.type, areas: r.content.areaIds.map((id) => codeOf.get(id) ?? '') });
 		plan.byType[r.content.type] = (plan.byType[r.content.type] ?? 0) + 1;
 		for (const id of r.content.areaIds) {
 			const code = codeOf.get(id) ?? '';
 			plan.byArea[code] = (plan.byArea[code] ?? 0) + 1;
 		}
 	}
+	// Includes the versions the updates start from: an edit made after the preview makes the plan stale.
 	plan.fingerprint = encodeHexLowerCase(
 		sha256(new TextEncoder().encode(JSON.stringify([resolved.map((r) => [r.fingerprint, r.content]), plan.updates, plan.duplicatesSkipped, plan.problems, options])))
 	);
@@ -163,20 +176,16 @@ export async function applyQuestionImport(
 		if (plan.problems.length > 0) return { ok: false, reason: 'has_problems', plan };
 		if (plan.fingerprint !== previewedFingerprint) return { ok: false, reason: 'stale', plan };
 		const { resolved } = await resolve(trx, parsed, options);
-		const existing = await questionsByFingerprint(
-			trx,
-			resolved.map((r) => r.fingerprint)
-		);
+		const updating = new Set(plan.updates.map((u) => u.questionId));
 		let created = 0;
 		let updated = 0;
 		let unchanged = 0;
 		for (const r of resolved) {
-			const questionId = existing.get(r.fingerprint);
-			if (questionId === undefined) {
+			if (!r.existing) {
 				await insertQuestion(trx, actorId, r.content, options.status, now);
 				created++;
-			} else if (options.duplicates === 'update') {
-				const result = await reviseQuestion(trx, actorId, questionId, r.content, now);
+			} else if (updating.has(r.existing.id)) {
+				const result = await reviseQuestion(trx, actorId, r.existing.id, r.content, now, r.existing.versionId);
 				if (result.ok) updated++;
 				else unchanged++;
 			}

@@ -20,9 +20,11 @@ export function searchText(parts: string[]): string {
 
 /**
  * Two questions with the same stem and options once spaces and punctuation are ignored are the same question
- * (the import's duplicate check). Letters, digits and CJK characters are kept; everything else goes.
+ * of the same type (the import's duplicate check). Letters, digits and CJK characters are kept; everything
+ * else goes.
  */
-export function fingerprint(stem: string, options: string[]): string {
+export function fingerprint(type: string, stem: string, options: string[]): string {
 	const squash = (s: string) => s.normalize('NFKC').toLowerCase().replace(/[^\p{L}\p{N}]/gu, '');
-	return [squash(stem), ...options.map(squash)].join('|');
+	// The type is part of it: a true/false and a fill-in question with the same words are different questions.
+	return [type, squash(stem), ...options.map(squash)].join('|');
 }

@@ -42,12 +42,13 @@ export function formValuesFromContent(c: QuestionContent): QuestionFormValues {
 export function readQuestionForm(form: FormData): QuestionFormValues {
 	const type = text(form, 'type') as QuestionType;
 	const difficulty = text(form, 'difficulty') as Difficulty;
-	const options = Array.from({ length: maxOptions }, (_, i) => text(form, `option_${i}`, 600));
+	const options = Array.from({ length: maxOptions }, (_, i) => text(form, `option_${i}`, 5000));
 	// Trailing empty options are simply unused; a gap in the middle is reported by the check.
 	while (options.length > 0 && options[options.length - 1] === '') options.pop();
 	return {
 		type: questionTypes.includes(type) ? type : 'single',
-		stem: text(form, 'stem', 2100),
+		// Read past the limits so an over-long paste is reported as too long, not silently cut.
+		stem: text(form, 'stem', 20_000),
 		options,
 		correct: form
 			.getAll('correct')
@@ -55,15 +56,15 @@ export function readQuestionForm(form: FormData): QuestionFormValues {
 			.filter((n) => n >= 0),
 		trueFalse: text(form, 'trueFalse') === 'true' ? 'true' : text(form, 'trueFalse') === 'false' ? 'false' : '',
 		blanks: text(form, 'blanks', 2000),
-		explanation: text(form, 'explanation', 2100),
+		explanation: text(form, 'explanation', 20_000),
 		difficulty: difficulties.includes(difficulty) ? difficulty : '',
 		areaIds: form
 			.getAll('areas')
 			.map((v) => (typeof v === 'string' && /^\d{1,9}$/.test(v) ? Number(v) : 0))
 			.filter((n) => n > 0),
-		sourceDocument: text(form, 'sourceDocument', 100),
-		sourceSection: text(form, 'sourceSection', 100),
-		sourceQuote: text(form, 'sourceQuote', 600),
+		sourceDocument: text(form, 'sourceDocument', 1000),
+		sourceSection: text(form, 'sourceSection', 1000),
+		sourceQuote: text(form, 'sourceQuote', 5000),
 		reviewBy: text(form, 'reviewBy', 20)
 	};
 }

@@ -177,13 +177,24 @@ describe('listing, search and coverage', () => {
 
 describe('normalisation', () => {
 	it('treats stems differing only in spaces, punctuation and width as the same question', () => {
-		expect(fingerprint('许昌市教育局，多久组织一次测试？', ['每月', '每季度'])).toBe(fingerprint('许昌市教育局 多久组织一次测试?', ['每月 ', '每季度']));
-		expect(fingerprint('ＡＢＣ', [])).toBe(fingerprint('abc', []));
-		expect(fingerprint('每季度', [])).not.toBe(fingerprint('每月', []));
+		expect(fingerprint('single', '许昌市教育局，多久组织一次测试？', ['每月', '每季度'])).toBe(fingerprint('single', '许昌市教育局 多久组织一次测试?', ['每月 ', '每季度']));
+		expect(fingerprint('true_false', '每季度测试。', [])).not.toBe(fingerprint('fill', '每季度测试。', []));
+		expect(fingerprint('fill', 'ＡＢＣ', [])).toBe(fingerprint('fill', 'abc', []));
+		expect(fingerprint('fill', '每季度', [])).not.toBe(fingerprint('fill', '每月', []));
 	});
 
 	it('matches typed blanks ignoring surrounding spaces and full-width forms', () => {
 		expect(normalizeAnswer('  ＡＢ１２ ')).toBe(normalizeAnswer('ab12'));
 		expect(normalizeAnswer('季度')).not.toBe(normalizeAnswer('月'));
+	});
+});
+
+describe('editing conflicts', () => {
+	it('refuses a save based on a version that is no longer current', async () => {
+		const id = await insertQuestion(db, editor, single(), 'active');
+		const base = (await getQuestion(db, id))!.versionId;
+		expect((await reviseQuestion(db, editor, id, single({ difficulty: 'hard' }), Date.now(), base)).ok).toBe(true);
+		expect(await reviseQuestion(db, editor, id, single({ difficulty: 'medium' }), Date.now(), base)).toEqual({ ok: false, problem: 'conflict' });
+		expect((await getQuestion(db, id))?.difficulty).toBe('hard');
 	});
 });

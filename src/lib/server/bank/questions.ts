@@ -60,7 +60,7 @@ function optionTexts(key: QuestionKey): string[] {
 }
 
 export function contentFingerprint(content: Pick<QuestionContent, 'stem'> & QuestionKey): string {
-	return fingerprint(content.stem, optionTexts(content));
+	return fingerprint(content.type, content.stem, optionTexts(content));
 }
 
 function versionRow(content: QuestionContent) {
@@ -117,7 +117,7 @@ export async function insertQuestion(
 	return question.id;
 }
 
-export type ReviseResult = { ok: true; version: number; newVersion: boolean } | { ok: false; problem: 'not_found' | 'unchanged' };
+export type ReviseResult = { ok: true; version: number; newVersion: boolean } | { ok: false; problem: 'not_found' | 'unchanged' | 'conflict' };
 
 /**
  * Changes a question's content: a new version for a question that is or was active, in place for a draft.
@@ -128,7 +128,9 @@ export async function reviseQuestion(
 	actorId: number | null,
 	id: number,
 	content: QuestionContent,
-	now = Date.now()
+	now = Date.now(),
+	/** The version the editor started from: a newer one saved meanwhile is not silently overwritten. */
+	expectedVersionId?: number
 ): Promise<ReviseResult> {
 	const current = await db
 		.selectFrom('question')
@@ -137,13 +139,15 @@ export async function reviseQuestion(
 		.where('question.id', '=', id)
 		.executeTakeFirst();
 	if (!current) return { ok: false, problem: 'not_found' };
+	if (expectedVersionId !== undefined && current.versionId !== expectedVersionId) return { ok: false, problem: 'conflict' };
 	const before = await getQuestion(db, id);
 	if (before && sameContent(before, content)) return { ok: false, problem: 'unchanged' };
 	const everActive = current.status !== 'draft' || current.version > 1;
 	if (!everActive) {
 		await db
 			.updateTable('question_version')
-			.set({ ...versionRow(content), created_at: now, created_by: actorId })
+			// The draft's creation stays recorded; its edits before anyone saw it are not history.
+			.set(versionRow(content))
 			.where('id', '=', current.versionId)
 			.execute();
 		await writeAreas(db, current.versionId, content.areaIds);
@@ -373,16 +377,17 @@ export async function coverage(db: Db): Promise<CoverageCell[]> {
 }
 
 /** Current questions by fingerprint, for the import's duplicate check. */
-export async function questionsByFingerprint(db: Db, fingerprints: string[]): Promise<Map<string, number>> {
-	const map = new Map<string, number>();
-	for (let i = 0; i < fingerprints.length; i += 500) {
+export async function questionsByFingerprint(db: Db, fingerprints: string[]): Promise<Map<string, { id: number; versionId: number }>> {
+	const map = new Map<string, { id: number; versionId: number }>();
+	const unique = [...new Set(fingerprints)];
+	for (let i = 0; i < unique.length; i += 500) {
 		const rows = await db
 			.selectFrom('question')
 			.innerJoin('question_version', 'question_version.id', 'question.current_version_id')
-			.select(['question.id', 'question_version.fingerprint'])
-			.where('question_version.fingerprint', 'in', fingerprints.slice(i, i + 500))
+			.select(['question.id', 'question_version.id as versionId', 'question_version.fingerprint'])
+			.where('question_version.fingerprint', 'in', unique.slice(i, i + 500))
 			.execute();
-		for (const r of rows) if (!map.has(r.fingerprint)) map.set(r.fingerprint, r.id);
+		for (const r of rows) if (!map.has(r.fingerprint)) map.set(r.fingerprint, { id: r.id, versionId: r.versionId });
 	}
 	return map;
 }
@@ -423,7 +428,8 @@ export async function questionHistory(db: Db, id: number): Promise<HistoryEntry[
 	return entries.sort((a, b) => a.at - b.at);
 }
 
-function changedFields(a: QuestionContent, b: QuestionContent): string[] {
+/** The fields in which two contents differ: the history's and the import preview's "what changed". */
+export function changedFields(a: QuestionContent, b: QuestionContent): string[] {
 	const ra = versionRow(a);
 	const rb = versionRow(b);
 	const fields: string[] = [];

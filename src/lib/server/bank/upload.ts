@@ -1,4 +1,4 @@
-import { readQuestionFile, questionFileFormats, type QuestionFileFormat } from './formats';
+import { detectFormat, readQuestionFile, questionFileFormats, type QuestionFileFormat } from './formats';
 import type { ImportOptions } from './import';
 import { difficulties, maxQuestionFileBytes, type Difficulty, type ParseResult } from './types';
 import { text } from '../form';
@@ -24,10 +24,12 @@ export async function readQuestionUpload(form: FormData): Promise<QuestionUpload
 		if (typeof carried !== 'string' || carried.length === 0) return { ok: false, code: 'file_empty' };
 		if (carried.length > (maxQuestionFileBytes * 4) / 3 + 4) return { ok: false, code: 'file_too_large' };
 		bytes = new Uint8Array(Buffer.from(carried, 'base64'));
-		fileName = text(form, 'fileName', 200);
+		const name = form.get('fileName');
+		fileName = typeof name === 'string' ? name.slice(0, 1000) : '';
 	}
 	const format = text(form, 'format') as QuestionFileFormat;
-	const chosen = questionFileFormats.includes(format) ? format : 'auto';
+	// Resolved once, at the first upload, and carried with the file: confirming must read it the same way.
+	const chosen = questionFileFormats.includes(format) && format !== 'auto' ? format : detectFormat(fileName, bytes);
 	const difficulty = text(form, 'defaultDifficulty') as Difficulty;
 	const categoryAreas: Record<string, string> = {};
 	for (const [key, value] of form.entries()) {

@@ -3,6 +3,7 @@ import { requireRole } from '$lib/server/auth/guard';
 import { readConfig } from '$lib/server/config';
 import { db } from '$lib/server/db/instance';
 import { listAreas } from '$lib/server/bank/areas';
+import { notExportable } from '$lib/server/bank/export';
 import { sourceDocuments } from '$lib/server/bank/documents';
 import { bankPageSize, questionFilterFromQuery, todayIn } from '$lib/server/bank/filter';
 import { coverage, listQuestions, reviseMany, setQuestionStatus } from '$lib/server/bank/questions';
@@ -13,10 +14,16 @@ import type { Actions, PageServerLoad } from './$types';
 export const load: PageServerLoad = async ({ url }) => {
 	requireRole('committee');
 	const filter = questionFilterFromQuery(url.searchParams, todayIn(readConfig().timeZone));
-	const [list, cells, areas] = await Promise.all([listQuestions(db(), filter), coverage(db()), listAreas(db(), { includeRetired: true })]);
+	const [list, cells, areas, notExported] = await Promise.all([
+		listQuestions(db(), filter),
+		coverage(db()),
+		listAreas(db(), { includeRetired: true }),
+		notExportable(db(), filter)
+	]);
 	return {
 		...list,
 		coverage: cells,
+		notExported,
 		areas,
 		documents: sourceDocuments,
 		filter: { ...filter, q: filter.query ?? '', due: url.searchParams.get('due') === '1' },

@@ -452,25 +452,16 @@ describe('readQuestionSheet: good files', () => {
 		expect(questions).toEqual([at(2, { ...base, type: 'true_false', stem: '题', correct: false })]);
 	});
 
-	it('splits areas on 、 , ， ; ； / and spaces and drops repeats', async () => {
+	it('splits areas on 、 , ， ; ； / and line breaks, keeps spaces inside names, and drops repeats', async () => {
 		const { questions } = await readRow({
 			type: '判断',
 			stem: '题',
 			answer: '对',
-			areas: 'theory、charter,law，values;history；ethics/culture local\u3000ecology  theory'
+			areas: 'theory、charter,law，values;history；ethics/culture\nPolitical theory ， theory'
 		});
-		expect(questions[0]?.areas).toEqual([
-			'theory',
-			'charter',
-			'law',
-			'values',
-			'history',
-			'ethics',
-			'culture',
-			'local',
-			'ecology'
-		]);
+		expect(questions[0]?.areas).toEqual(['theory', 'charter', 'law', 'values', 'history', 'ethics', 'culture', 'Political theory']);
 	});
+
 
 	it('reads review dates in the accepted forms', async () => {
 		const dates: [string, string][] = [

@@ -148,7 +148,8 @@ const difficultyWords = new Map<string, Difficulty>(Object.entries({
 const difficultyWordsOut: Record<Difficulty, string> = { easy: '易', medium: '中', hard: '难' };
 
 // Chinese users type 、，； or a full-width space between items; \s covers U+3000.
-const areaSeparators = /[、,，;；/／\s]+/u;
+// Not on plain spaces: English area names ("Political theory") contain them.
+const areaSeparators = /\s*[、,，;；/／\n]+\s*/u;
 // Letters may be written "ACD", "A,C,D", "A、C、D", "A C D" … after NFKC (full-width ，；／ become ASCII).
 const letterSeparators = /[\s,、;/|.]+/gu;
 

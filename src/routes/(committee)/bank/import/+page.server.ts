@@ -25,6 +25,8 @@ function preview(plan: ImportPlan, upload: Extract<Awaited<ReturnType<typeof rea
 		duplicates: plan.duplicatesSkipped.slice(0, 200),
 		duplicateCount: plan.duplicatesSkipped.length,
 		updatesList: plan.updates.slice(0, 200),
+		/** The choices this preview was made with, to tell a changed choice from changed data at confirm. */
+		previewOptions: JSON.stringify(upload.options),
 		byType: plan.byType,
 		byArea: plan.byArea,
 		categories: plan.categories,
@@ -59,6 +61,11 @@ export const actions: Actions = {
 		const form = await readForm(request);
 		const upload = await readQuestionUpload(form);
 		if (!upload.ok) return fail(400, { fileProblem: upload.code });
+		if (text(form, 'previewOptions', 100_000) !== JSON.stringify(upload.options)) {
+			// The person changed a choice and pressed confirm: show what the new choices would do first.
+			const plan = await planQuestionImport(db(), upload.parsed, upload.options);
+			return fail(409, { optionsChanged: true, preview: preview(plan, upload) });
+		}
 		const result = await applyQuestionImport(db(), actor.id, upload.parsed, upload.options, text(form, 'fingerprint', 100));
 		if (!result.ok) return fail(409, { stale: result.reason === 'stale', preview: preview(result.plan, upload) });
 		return { imported: { created: result.created, updated: result.updated, unchanged: result.unchanged } };
