@@ -131,3 +131,19 @@ test('what a member types before the page’s scripts arrive survives, and signi
 	await page.getByRole('button', { name: '登录' }).click();
 	await expect(page.getByRole('heading', { name: '我的待办' })).toBeVisible();
 });
+
+test('a disabled member cannot sign in, and is signed out at once', async ({ browser }) => {
+	const member = await pageAs(browser, '1306');
+	const admin = await pageAs(browser, demo.committee);
+	await admin.goto('/members?q=1306');
+	await admin.locator('.member-list a').first().click();
+	await admin.getByRole('button', { name: '停用账号' }).click();
+	await expect(admin.getByRole('status')).toContainText('账号已停用');
+	await member.goto('/');
+	await expect(member).toHaveURL(/\/login/);
+	await signIn(member, '1306');
+	await expect(member.getByRole('alert')).toHaveText('工号/手机号或密码不正确。');
+	await admin.getByRole('button', { name: '启用账号' }).click();
+	await signIn(member, '1306');
+	await expect(member).toHaveURL(/\/$/);
+});

@@ -108,3 +108,54 @@ test('secretaries and members cannot reach the bank', async ({ browser }) => {
 		expect(post.status()).toBe(403);
 	}
 });
+
+test('the committee manages content areas and bulk-edits questions', async ({ browser }) => {
+	const page = await pageAs(browser, demo.committee);
+	await page.goto('/bank/areas');
+	await page.getByLabel('代码').fill('campus_safety');
+	await page.getByLabel('中文名称', { exact: true }).last().fill('校园安全');
+	await page.getByLabel('英文名称', { exact: true }).last().fill('Campus safety');
+	await page.getByRole('button', { name: '新增领域' }).click();
+	await expect(page.getByRole('status')).toHaveText('已保存。');
+	await expect(page.locator('.areas')).toContainText('校园安全');
+	// A bad code is refused with a message that says why.
+	await page.getByLabel('代码').fill('Bad Code');
+	await page.getByLabel('中文名称', { exact: true }).last().fill('坏代码');
+	await page.getByLabel('英文名称', { exact: true }).last().fill('Bad');
+	await page.getByRole('button', { name: '新增领域' }).click();
+	await expect(page.getByRole('alert')).toContainText('代码只能用小写字母');
+
+	// Bulk: tag two questions with the new area, then retire them.
+	await page.goto('/bank?q=述学&status=active');
+	const bulk = page.locator('.bulk');
+	await page.locator('.questions input[name="ids"]').nth(0).check();
+	await page.locator('.questions input[name="ids"]').nth(1).check();
+	await bulk.getByRole('radio', { name: '改为以下学习内容领域：' }).check();
+	await bulk.getByLabel('校园安全').check();
+	await bulk.getByRole('button', { name: '执行' }).click();
+	await expect(page.getByRole('status').filter({ hasText: '已处理' })).toHaveText('已处理 2 道试题。');
+	const areaId = await page.locator('#f-area option', { hasText: '校园安全' }).getAttribute('value');
+	await page.goto(`/bank?area=${areaId}&status=active`);
+	await expect(page.getByText('共 2 题')).toBeVisible();
+	await page.locator('.questions input[name="ids"]').nth(0).check();
+	await page.locator('.questions input[name="ids"]').nth(1).check();
+	await bulk.getByRole('radio', { name: '停用' }).check();
+	await bulk.getByRole('button', { name: '执行' }).click();
+	await expect(page.getByRole('status').filter({ hasText: '已处理' })).toHaveText('已处理 2 道试题。');
+	await page.goto(`/bank?area=${areaId}&status=active`);
+	await expect(page.getByText('共 0 题')).toBeVisible();
+	// Nothing selected: a clear message.
+	await page.goto('/bank?status=active');
+	await bulk.getByRole('radio', { name: '启用' }).check();
+	await bulk.getByRole('button', { name: '执行' }).click();
+	await expect(page.getByRole('alert')).toHaveText('请先勾选试题。');
+});
+
+test('the starter bank previews like any file; on the demo every question is already there', async ({ browser }) => {
+	const page = await pageAs(browser, demo.committee);
+	await page.goto('/bank/import');
+	await page.getByRole('button', { name: '预览入门题库' }).click();
+	await expect(page.getByText('新增 0 题')).toBeVisible();
+	await expect(page.getByText(/与题库重复 2\d\d 题/)).toBeVisible();
+	await expect(page.getByText('没有需要写入的试题。')).toBeVisible();
+});
