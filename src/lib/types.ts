@@ -5,3 +5,20 @@ export type MemberStatus = 'active' | 'disabled';
 export type QuestionType = 'single' | 'multiple' | 'true_false' | 'fill';
 export type Difficulty = 'easy' | 'medium' | 'hard';
 export type QuestionStatus = 'draft' | 'active' | 'retired';
+
+/** The question form's fields, as typed: what the page shows again when something is wrong. */
+export type QuestionFormValues = {
+	type: QuestionType;
+	stem: string;
+	options: string[];
+	correct: number[];
+	trueFalse: 'true' | 'false' | '';
+	blanks: string;
+	explanation: string;
+	difficulty: Difficulty | '';
+	areaIds: number[];
+	sourceDocument: string;
+	sourceSection: string;
+	sourceQuote: string;
+	reviewBy: string;
+};

@@ -2,24 +2,10 @@ import { text } from '../form';
 import { checkDraft, type DraftErrors } from './check';
 import { blankMarker } from './normalize';
 import type { QuestionContent } from './questions';
+import type { QuestionFormValues } from '../../types';
 import { difficulties, maxOptions, questionTypes, type Difficulty, type QuestionType } from './types';
 
-/** The question form's fields, as typed: what the page shows again when something is wrong. */
-export type QuestionFormValues = {
-	type: QuestionType;
-	stem: string;
-	options: string[];
-	correct: number[];
-	trueFalse: 'true' | 'false' | '';
-	blanks: string;
-	explanation: string;
-	difficulty: Difficulty | '';
-	areaIds: number[];
-	sourceDocument: string;
-	sourceSection: string;
-	sourceQuote: string;
-	reviewBy: string;
-};
+export type { QuestionFormValues };
 
 export function formValuesFromContent(c: QuestionContent): QuestionFormValues {
 	return {

@@ -272,18 +272,27 @@ function currentVersions(db: Db) {
 		.select(['question.id', 'question.status', 'question.updated_at', ...versionColumns]);
 }
 
-export async function getQuestion(db: Db, id: number): Promise<QuestionView | undefined> {
-	const row = await currentVersions(db).where('question.id', '=', id).executeTakeFirst();
-	if (!row) return undefined;
-	const areas = await areasOfVersions(db, [row.versionId]);
-	return {
+type CurrentRow = Awaited<ReturnType<ReturnType<typeof currentVersions>['executeTakeFirstOrThrow']>>;
+
+/** Current-version rows to views, with their areas read in one go. */
+async function toViews(db: Db, rows: CurrentRow[]): Promise<QuestionView[]> {
+	const areas = await areasOfVersions(
+		db,
+		rows.map((r) => r.versionId)
+	);
+	return rows.map((row) => ({
 		...toContent({ ...row, id: row.versionId }, areas.get(row.versionId) ?? []),
 		id: row.id,
 		status: row.status,
 		version: row.version,
 		versionId: row.versionId,
 		updatedAt: row.updated_at
-	};
+	}));
+}
+
+export async function getQuestion(db: Db, id: number): Promise<QuestionView | undefined> {
+	const row = await currentVersions(db).where('question.id', '=', id).executeTakeFirst();
+	return row ? (await toViews(db, [row]))[0] : undefined;
 }
 
 /** A version as it was, for papers that drew it and for the history page. */
@@ -344,21 +353,7 @@ export async function listQuestions(db: Db, filter: QuestionFilter = {}): Promis
 		.limit(filter.limit ?? 50)
 		.offset(filter.offset ?? 0)
 		.execute();
-	const areas = await areasOfVersions(
-		db,
-		rows.map((r) => r.versionId)
-	);
-	return {
-		total,
-		items: rows.map((row) => ({
-			...toContent({ ...row, id: row.versionId }, areas.get(row.versionId) ?? []),
-			id: row.id,
-			status: row.status,
-			version: row.version,
-			versionId: row.versionId,
-			updatedAt: row.updated_at
-		}))
-	};
+	return { total, items: await toViews(db, rows) };
 }
 
 export type CoverageCell = { areaId: number; type: QuestionType; difficulty: Difficulty; count: number };

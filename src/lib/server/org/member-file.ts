@@ -1,4 +1,5 @@
 // Member import and export files (.xlsx / .csv). This module only parses and checks cells; whether a unit exists
+import { decodeText } from '../decode';
 // or a login id is already taken is decided by the caller against the database. Nothing is imported unless the
 // whole file is clean, so every problem is collected (with spreadsheet row and column) instead of stopping at the
 // first one.
@@ -174,16 +175,6 @@ async function readXlsx(bytes: Uint8Array): Promise<SheetRow[] | 'too_large' | n
 		rows.push({ row: rowNumber, cells: Array.from(cells, (c) => c ?? null) });
 	});
 	return rows;
-}
-
-function decodeText(bytes: Uint8Array): string {
-	try {
-		// The UTF-8 decoder drops a leading BOM by itself.
-		return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-	} catch {
-		// Chinese Excel saves "CSV (逗号分隔)" in the system code page, GBK.
-		return new TextDecoder('gbk').decode(bytes);
-	}
 }
 
 function headerKey(cell: Cell): MemberFileColumn | null {

@@ -1,3 +1,4 @@
+import { decodeText } from '../../decode';
 import { readAiken } from './aiken';
 import { readGift } from './gift';
 import { readMoodleXml } from './moodle-xml';
@@ -7,14 +8,7 @@ import { maxQuestionFileBytes, type ParseResult } from '../types';
 export type QuestionFileFormat = 'auto' | 'sheet' | 'moodle' | 'gift' | 'aiken';
 export const questionFileFormats: QuestionFileFormat[] = ['auto', 'sheet', 'moodle', 'gift', 'aiken'];
 
-/** Text files may come from Chinese Windows tools in GBK; UTF-8 (with or without BOM) is tried first. */
-export function decodeText(bytes: Uint8Array): string {
-	try {
-		return new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
-	} catch {
-		return new TextDecoder('gbk').decode(bytes);
-	}
-}
+export { decodeText };
 
 /** Which reader a file goes to when the person chose "automatic": by extension, and for .txt by its content. */
 export function detectFormat(fileName: string, bytes: Uint8Array): Exclude<QuestionFileFormat, 'auto'> {

@@ -1,6 +1,7 @@
 // The question bank's own spreadsheet format (.xlsx / .csv): the template people download, fill in and upload,
 // and the export that writes the bank back out in the same columns. This module only reads and checks cells;
 // whether an area exists or a question duplicates one in the bank is decided by the import against the database.
+import { decodeText } from '../../decode';
 // Every problem of every row is collected (with spreadsheet row and Chinese column header) so a person can fix
 // the whole file in one go instead of uploading it again for each mistake.
 //
@@ -242,18 +243,6 @@ async function readXlsx(bytes: Uint8Array): Promise<SheetRow[] | 'too_large' | n
 		return null;
 	}
 	return rows;
-}
-
-function decodeText(bytes: Uint8Array): string {
-	// Excel's "Unicode 文本" is UTF-16LE with a BOM (and tab-separated, which the delimiter choice handles).
-	if (bytes[0] === 0xff && bytes[1] === 0xfe) return new TextDecoder('utf-16le').decode(bytes);
-	try {
-		// The UTF-8 decoder drops a leading BOM by itself.
-		return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-	} catch {
-		// Chinese Excel saves "CSV (逗号分隔)" in the system code page, GBK.
-		return new TextDecoder('gbk').decode(bytes);
-	}
 }
 
 function headerWord(text: string): string {
