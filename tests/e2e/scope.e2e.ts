@@ -15,7 +15,7 @@ test('a secretary manages their own branch and cannot reach another unit’s mem
 	// Direct URL to a member of another unit: 403.
 	const response = await secretary.goto(`/members/${outsiderId}`);
 	expect(response?.status()).toBe(403);
-	await expect(secretary.getByRole('alert')).toHaveText('您没有权限访问此页面或执行此操作。');
+	await expect(secretary.getByRole('heading', { level: 1 })).toHaveText('您没有权限访问此页面或执行此操作。');
 
 	// A forged form post to that member: 403, and nothing changes.
 	const origin = new URL(secretary.url()).origin;

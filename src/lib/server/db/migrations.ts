@@ -1,6 +1,7 @@
 import type { Migration } from 'kysely';
 import * as createOrgAndAuth from '../../../../migrations/20261122000000_create_org_and_auth';
 import * as createQuestionBank from '../../../../migrations/20261122010000_create_question_bank';
+import * as createExams from '../../../../migrations/20261130000000_create_exams';
 
 /**
  * Every migration in `migrations/`, by file name. A static list rather than a directory scan, so the same
@@ -9,5 +10,6 @@ import * as createQuestionBank from '../../../../migrations/20261122010000_creat
  */
 export const migrations: Record<string, Migration> = {
 	'20261122000000_create_org_and_auth': createOrgAndAuth,
-	'20261122010000_create_question_bank': createQuestionBank
+	'20261122010000_create_question_bank': createQuestionBank,
+	'20261130000000_create_exams': createExams
 };

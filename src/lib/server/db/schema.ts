@@ -126,6 +126,119 @@ export interface QuestionEventTable {
 	by: number | null;
 }
 
+export type ExamKind = 'quarterly' | 'practice';
+export type ExamStatus = 'draft' | 'published';
+export type ResultsPolicy = 'immediate' | 'after_close' | 'never';
+export type AudienceKind = 'unit' | 'role' | 'include' | 'exclude';
+export type AttemptMode = 'online' | 'paper';
+export type SubmittedHow = 'member' | 'deadline' | 'entry';
+
+export interface ExamTable {
+	id: Generated<number>;
+	title: string;
+	/** `2026Q4` */
+	quarter: string;
+	kind: ExamKind;
+	status: ExamStatus;
+	opens_at: number;
+	closes_at: number;
+	duration_minutes: number;
+	pass_cents: number;
+	attempts_allowed: Generated<number>;
+	multiple_policy: 'all_or_nothing' | 'partial_half';
+	results_policy: ResultsPolicy;
+	seed: string;
+	cloned_from: number | null;
+	published_at: number | null;
+	published_by: number | null;
+	created_at: number;
+	created_by: number | null;
+	updated_at: number;
+}
+
+export interface ExamBlueprintRowTable {
+	exam_id: number;
+	position: number;
+	area_id: number;
+	type: QuestionType;
+	difficulty: Difficulty;
+	count: number;
+	points_cents: number;
+}
+
+export interface ExamAudienceTable {
+	exam_id: number;
+	kind: AudienceKind;
+	/** unit id, role or member id, by kind */
+	ref: string;
+}
+
+export interface ExamMakeupTable {
+	id: Generated<number>;
+	exam_id: number;
+	opens_at: number;
+	closes_at: number;
+	created_at: number;
+	created_by: number | null;
+}
+
+export interface ExamMakeupMemberTable {
+	makeup_id: number;
+	member_id: number;
+}
+
+export interface AttemptTable {
+	id: Generated<number>;
+	exam_id: number;
+	member_id: number;
+	number: number;
+	makeup_id: number | null;
+	mode: AttemptMode;
+	started_at: number;
+	deadline_at: number;
+	submitted_at: number | null;
+	submitted_how: SubmittedHow | null;
+	score_cents: number | null;
+	max_cents: number;
+	passed: number | null;
+	paper_algorithm: number;
+	entered_by: number | null;
+}
+
+export interface AttemptItemTable {
+	attempt_id: number;
+	position: number;
+	question_id: number;
+	version_id: number;
+	key_version_id: number;
+	type: QuestionType;
+	points_cents: number;
+	option_order: string;
+	answer: string | null;
+	edited_at: number | null;
+	flagged: Generated<number>;
+	earned_cents: number | null;
+	outcome: string | null;
+}
+
+export interface AttemptAreaTable {
+	attempt_id: number;
+	area_id: number;
+	earned_cents: number;
+	possible_cents: number;
+}
+
+export interface ExamRegradeTable {
+	id: Generated<number>;
+	exam_id: number;
+	question_id: number;
+	to_version_id: number;
+	attempts_changed: number;
+	delta_cents: number;
+	at: number;
+	by: number | null;
+}
+
 export interface Database {
 	unit: UnitTable;
 	member: MemberTable;
@@ -138,6 +251,15 @@ export interface Database {
 	question_version: QuestionVersionTable;
 	question_version_area: QuestionVersionAreaTable;
 	question_event: QuestionEventTable;
+	exam: ExamTable;
+	exam_blueprint_row: ExamBlueprintRowTable;
+	exam_audience: ExamAudienceTable;
+	exam_makeup: ExamMakeupTable;
+	exam_makeup_member: ExamMakeupMemberTable;
+	attempt: AttemptTable;
+	attempt_item: AttemptItemTable;
+	attempt_area: AttemptAreaTable;
+	exam_regrade: ExamRegradeTable;
 }
 
 export type Unit = Selectable<UnitTable>;
@@ -191,5 +313,67 @@ export const tableColumns: { [T in keyof Database]: (keyof Database[T])[] } = {
 		'created_by'
 	],
 	question_version_area: ['version_id', 'area_id'],
-	question_event: ['id', 'question_id', 'kind', 'detail', 'at', 'by']
+	question_event: ['id', 'question_id', 'kind', 'detail', 'at', 'by'],
+	exam: [
+		'id',
+		'title',
+		'quarter',
+		'kind',
+		'status',
+		'opens_at',
+		'closes_at',
+		'duration_minutes',
+		'pass_cents',
+		'attempts_allowed',
+		'multiple_policy',
+		'results_policy',
+		'seed',
+		'cloned_from',
+		'published_at',
+		'published_by',
+		'created_at',
+		'created_by',
+		'updated_at'
+	],
+	exam_blueprint_row: ['exam_id', 'position', 'area_id', 'type', 'difficulty', 'count', 'points_cents'],
+	exam_audience: ['exam_id', 'kind', 'ref'],
+	exam_makeup: ['id', 'exam_id', 'opens_at', 'closes_at', 'created_at', 'created_by'],
+	exam_makeup_member: ['makeup_id', 'member_id'],
+	attempt: [
+		'id',
+		'exam_id',
+		'member_id',
+		'number',
+		'makeup_id',
+		'mode',
+		'started_at',
+		'deadline_at',
+		'submitted_at',
+		'submitted_how',
+		'score_cents',
+		'max_cents',
+		'passed',
+		'paper_algorithm',
+		'entered_by'
+	],
+	attempt_item: [
+		'attempt_id',
+		'position',
+		'question_id',
+		'version_id',
+		'key_version_id',
+		'type',
+		'points_cents',
+		'option_order',
+		'answer',
+		'edited_at',
+		'flagged',
+		'earned_cents',
+		'outcome'
+	],
+	attempt_area: ['attempt_id', 'area_id', 'earned_cents', 'possible_cents'],
+	exam_regrade: ['id', 'exam_id', 'question_id', 'to_version_id', 'attempts_changed', 'delta_cents', 'at', 'by']
 };
+export type Exam = Selectable<ExamTable>;
+export type Attempt = Selectable<AttemptTable>;
+export type AttemptItem = Selectable<AttemptItemTable>;

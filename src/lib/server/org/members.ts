@@ -147,7 +147,8 @@ async function checkMemberInput(
 	else if ([...input.name].length > memberNameMaxLength) errors.name = 'too_long';
 	if ([...input.positionTitle].length > positionTitleMaxLength) errors.positionTitle = 'too_long';
 	const unit = await db.selectFrom('unit').select(['id', 'archived_at']).where('id', '=', input.unitId).executeTakeFirst();
-	if (!unit || unit.archived_at) errors.unitId = 'unit_not_found';
+	if (!input.unitId) errors.unitId = 'required';
+	else if (!unit || unit.archived_at) errors.unitId = 'unit_not_found';
 	else if (!unitInScope(scope, unit.id)) errors.unitId = 'unit_outside_scope';
 	if (scope.kind !== 'all') {
 		const before = normalizeRoles(existing?.roles ?? []).join();
