@@ -7,6 +7,10 @@ import { forgetOldFailures } from './auth/throttle';
 import { forgetOldDevices } from './auth/device';
 import { demoSignIns, isDatabaseEmpty, seedDemo } from './demo/seed';
 import { loadStarterBank } from './bank/starter';
+import { submitExpired } from './exams/attempts';
+
+/** How often expired attempts are submitted; pages and saves also submit an expired attempt they touch. */
+export const sweepIntervalMs = 10_000;
 
 /** What the server does before it takes its first request: migrate, seed the demo, schedule clean-up. */
 export async function startUp(db: Db): Promise<void> {
@@ -28,6 +32,11 @@ export async function startUp(db: Db): Promise<void> {
 	};
 	await cleanUp();
 	setInterval(() => void cleanUp().catch((e) => console.error('kaoping: clean-up failed', e)), 60 * 60 * 1000).unref();
+	// The sweeper: attempts whose time ran out are submitted with what was saved, even if the member never comes
+	// back. Every server may run it at once; submitAttempt's conditional update submits each attempt once.
+	const sweep = () => void submitExpired(db).catch((e) => console.error('kaoping: submitting expired attempts failed', e));
+	sweep();
+	setInterval(sweep, sweepIntervalMs).unref();
 }
 
 export function demoBanner(password: string, counts: { units: number; members: number; questions: number }, generated: boolean): string {
