@@ -4,7 +4,8 @@ import { join } from 'node:path';
 
 // End-to-end tests drive the built server (the same `node build` as production) in Debian's Chromium.
 // Playwright cannot download its own browsers here, so the system Chromium is used.
-const port = 4173;
+// E2E_PORT lets two checkouts run their suites side by side.
+const port = Number(process.env.E2E_PORT ?? 4173);
 export const demoPassword = 'e2e-Demo-Password-2026';
 const dataDir = join(tmpdir(), `kaoping-e2e-${port}`);
 
