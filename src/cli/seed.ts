@@ -5,6 +5,7 @@ import { openDatabase } from '../lib/server/db/index';
 import { migrateToLatest } from '../lib/server/db/migrate';
 import { isDatabaseEmpty, seedDemo } from '../lib/server/demo/seed';
 import { loadStarterBank } from '../lib/server/bank/starter';
+import { seedDemoExams } from '../lib/server/demo/exams';
 import { demoBanner } from '../lib/server/startup';
 
 const config = readConfig();
@@ -18,6 +19,7 @@ try {
 		const password = config.demoPassword ?? generateTemporaryPassword();
 		const counts = await seedDemo(db, password);
 		const bank = await loadStarterBank(db);
+		await seedDemoExams(db);
 		console.log(demoBanner(password, { ...counts, questions: bank.created }, config.demoPassword === undefined));
 	}
 } finally {

@@ -8,6 +8,7 @@ import { forgetOldDevices } from './auth/device';
 import { demoSignIns, isDatabaseEmpty, seedDemo } from './demo/seed';
 import { loadStarterBank } from './bank/starter';
 import { submitExpired } from './exams/attempts';
+import { seedDemoExams } from './demo/exams';
 
 /** How often expired attempts are submitted; pages and saves also submit an expired attempt they touch. */
 export const sweepIntervalMs = 10_000;
@@ -21,6 +22,8 @@ export async function startUp(db: Db): Promise<void> {
 		const password = config.demoPassword ?? generateTemporaryPassword();
 		const counts = await seedDemo(db, password);
 		const bank = await loadStarterBank(db);
+		const exams = await seedDemoExams(db);
+		console.log(`kaoping: demo tests created (${exams.exams} tests, ${exams.attempts} past attempts).`);
 		console.log(demoBanner(password, { ...counts, questions: bank.created }, config.demoPassword === undefined));
 	} else if (!config.demo && (await isDatabaseEmpty(db))) {
 		console.log('kaoping: the database is empty. Create the first committee account with `npm run committee:create`.');
