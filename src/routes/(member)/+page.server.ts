@@ -3,6 +3,8 @@ import { db } from '$lib/server/db/instance';
 import { managementScope } from '$lib/server/org/scope';
 import { orgSummary } from '$lib/server/org/summary';
 import { getMember } from '$lib/server/org/members';
+import { readConfig } from '$lib/server/config';
+import { testsForMember } from '$lib/server/exams/member-tests';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ url }) => {
@@ -14,6 +16,8 @@ export const load: PageServerLoad = async ({ url }) => {
 		unitPath: me?.unitPath ?? '',
 		roles: viewer.roles,
 		passwordChanged: url.searchParams.has('passwordChanged'),
-		summary: scope.kind === 'none' ? null : await orgSummary(db(), scope)
+		summary: scope.kind === 'none' ? null : await orgSummary(db(), scope),
+		tests: await testsForMember(db(), viewer.id),
+		timeZone: readConfig().timeZone
 	};
 };

@@ -1,0 +1,21 @@
+import { m } from '$lib/paraglide/messages';
+import { getLocale } from '$lib/paraglide/runtime';
+
+// Shared formatting for test pages (client-safe: no server imports).
+
+/** Points are stored in hundredths: 500 → "5", 250 → "2.5". */
+export function points(cents: number): string {
+	return (cents / 100).toFixed(2).replace(/\.?0+$/, '');
+}
+
+/** `2026Q4` → 2026年第四季度 / 2026 Q4 */
+export function quarterLabel(quarter: string): string {
+	const match = /^(\d{4})Q([1-4])$/.exec(quarter);
+	if (!match) return quarter;
+	return m.quarter_label({ year: match[1] as string, quarter: m[`quarter_${match[2] as '1' | '2' | '3' | '4'}`]() });
+}
+
+/** A moment in the organization's time zone, in the reader's language. */
+export function dateTime(at: number, timeZone: string): string {
+	return new Date(at).toLocaleString(getLocale(), { timeZone, year: 'numeric', month: 'numeric', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+}
