@@ -25,9 +25,13 @@ const sendDelayMs = 300;
 const maxRetryDelayMs = 10_000;
 
 export function createAutosave(options: Options) {
-	const storageKey = `kaoping.queue.${options.attemptId}`;
+	// One stored queue per tab (two tabs writing one key would overwrite each other's unsent saves). A tab that
+	// starts adopts every queue left for this attempt, its own from before a reload and any from closed tabs;
+	// sending a save twice is harmless, since the server keeps an answer only for a newer or equal edit time.
+	const prefix = `kaoping.queue.${options.attemptId}.`;
+	const storageKey = prefix + tabId();
 	let offset = options.serverNow - Date.now();
-	let queue: QueuedSave[] = parseQueue(readStorage(storageKey));
+	let queue: QueuedSave[] = adoptQueues(prefix);
 	const inFlight = new Set<number>();
 	let timer: ReturnType<typeof setTimeout> | undefined;
 	let retryDelay = 1000;
@@ -35,6 +39,18 @@ export function createAutosave(options: Options) {
 	const waiters: (() => void)[] = [];
 
 	const state = $state({ status: 'saved' as SaveStatus, pending: queue.length, lastSavedAt: 0 });
+
+	let bestRoundTrip = Infinity;
+	/**
+	 * A server time seen between two local times: the server's clock is estimated at the midpoint. The estimate from
+	 * the page load is rough (it includes rendering and download), so the one with the shortest round trip wins.
+	 */
+	function observe(serverNow: number, sentAt: number, receivedAt: number) {
+		const roundTrip = receivedAt - sentAt;
+		if (roundTrip > bestRoundTrip * 2 && roundTrip > 50) return;
+		bestRoundTrip = Math.min(bestRoundTrip, roundTrip);
+		offset = serverNow - (sentAt + receivedAt) / 2;
+	}
 
 	function persist() {
 		writeStorage(storageKey, queue);
@@ -63,7 +79,7 @@ export function createAutosave(options: Options) {
 				body: JSON.stringify({ saves: batch.map(({ position, editedAt, answer, flagged }) => ({ position, editedAt, answer, flagged })) })
 			});
 			const body = (await response.json().catch(() => ({}))) as { results?: string[]; serverNow?: number; problem?: string };
-			if (typeof body.serverNow === 'number') offset = body.serverNow - (sentAt + Date.now()) / 2;
+			if (typeof body.serverNow === 'number') observe(body.serverNow, sentAt, Date.now());
 			inFlight.clear();
 			if (response.ok) {
 				queue = acknowledge(queue, new Set(batch.map((s) => s.seq)));
@@ -114,10 +130,14 @@ export function createAutosave(options: Options) {
 		schedule(0);
 	};
 	if (typeof window !== 'undefined') window.addEventListener('online', online);
-	if (queue.length > 0) schedule(0);
+	if (queue.length > 0) {
+		writeStorage(storageKey, queue);
+		schedule(0);
+	}
 
 	return {
 		state,
+		observe,
 		/** The server's clock as this page estimates it. */
 		now: () => Date.now() + offset,
 		/** The queued answers not yet acknowledged (to show over the server's after a reload). */
@@ -158,11 +178,31 @@ export function createAutosave(options: Options) {
 
 export type Autosave = ReturnType<typeof createAutosave>;
 
-function readStorage(key: string): string | null {
+function tabId(): string {
 	try {
-		return typeof localStorage === 'undefined' ? null : localStorage.getItem(key);
+		let id = sessionStorage.getItem('kaoping.tab');
+		if (!id) {
+			id = crypto.randomUUID();
+			sessionStorage.setItem('kaoping.tab', id);
+		}
+		return id;
 	} catch {
-		return null;
+		return 'tab';
+	}
+}
+
+function adoptQueues(prefix: string): QueuedSave[] {
+	try {
+		const entries: Omit<QueuedSave, 'seq'>[] = [];
+		for (const key of Object.keys(localStorage)) {
+			if (!key.startsWith(prefix)) continue;
+			entries.push(...parseQueue(localStorage.getItem(key)));
+			localStorage.removeItem(key);
+		}
+		// In edit order, numbered afresh for this tab.
+		return entries.sort((a, b) => a.editedAt - b.editedAt).map((e, i) => ({ ...e, seq: i + 1 }));
+	} catch {
+		return [];
 	}
 }
 

@@ -119,7 +119,7 @@ export async function seedDemoExams(db: Db, now = Date.now()): Promise<{ exams: 
 		if (rand() < 0.4) await takeAs(currentId, m.id, now - Math.floor(1 + rand() * 5) * day, 0.1);
 	}
 	await create(
-		{ ...base, kind: 'practice', title: '理论学习练习（不计成绩）', quarter: current, opensAt, closesAt: now + 365 * day, attemptsAllowed: 10, passCents: 6000 },
+		{ ...base, kind: 'practice', title: '理论学习练习', quarter: current, opensAt, closesAt: now + 365 * day, attemptsAllowed: 10, passCents: 6000 },
 		opensAt - day
 	);
 	return { exams: past.length + 2, attempts };
