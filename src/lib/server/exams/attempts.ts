@@ -269,11 +269,15 @@ export async function submitAttempt(db: Db, attemptId: number, how: SubmittedHow
 		const attempt = await trx.selectFrom('attempt').selectAll().where('id', '=', attemptId).executeTakeFirst();
 		if (!attempt) return { ok: false, problem: 'not_found' } as const;
 		if (attempt.submitted_at !== null) return { ok: true, alreadySubmitted: true } as const;
-		const at = how === 'deadline' ? Math.min(now, attempt.deadline_at) : now;
+		// A member's submit that arrives after the deadline (time ran out before the sweep came by) is the deadline's
+		// submission: saves were refused from the deadline on, so the answers are the deadline's, and "submitted by
+		// the member" at a time past the deadline would record a late submission that the rules never allowed.
+		const by: SubmittedHow = how === 'member' && attempt.mode === 'online' && now >= attempt.deadline_at ? 'deadline' : how;
+		const at = by === 'deadline' ? Math.min(now, attempt.deadline_at) : now;
 		// The update is conditional, so two servers (or the sweep and the member) submitting at once submit once.
 		const updated = await trx
 			.updateTable('attempt')
-			.set({ submitted_at: at, submitted_how: how, entered_by: enteredBy })
+			.set({ submitted_at: at, submitted_how: by, entered_by: enteredBy })
 			.where('id', '=', attemptId)
 			.where('submitted_at', 'is', null)
 			.executeTakeFirst();
