@@ -215,7 +215,7 @@ describe('resultForMember', () => {
 		expect(result.items[0]).toMatchObject({ outcome: 'correct', earnedCents: points });
 	});
 
-	it("waits for the member's own make-up window under after_close", async () => {
+	it('waits for every make-up window under after_close, so keys cannot reach a make-up taker', async () => {
 		const id = await exam({ resultsPolicy: 'after_close' });
 		const [late, onTime] = [await makeMember(db, { unitId: unit }), await makeMember(db, { unitId: unit })];
 		const regular = await started(id, onTime);
@@ -227,8 +227,9 @@ describe('resultForMember', () => {
 
 		const during = closesAt + day + hour;
 		expect(await resultForMember(db, makeupAttempt, late, during)).toMatchObject({ scoreVisible: false, reviewVisible: false, items: [], areas: [] });
-		expect(await resultForMember(db, regular, onTime, during)).toMatchObject({ scoreVisible: true, reviewVisible: true });
+		expect(await resultForMember(db, regular, onTime, during)).toMatchObject({ scoreVisible: false, reviewVisible: false });
 		expect(await resultForMember(db, makeupAttempt, late, closesAt + 2 * day)).toMatchObject({ scoreVisible: true, reviewVisible: true });
+		expect(await resultForMember(db, regular, onTime, closesAt + 2 * day)).toMatchObject({ scoreVisible: true, reviewVisible: true });
 	});
 });
 

@@ -157,9 +157,11 @@ export async function resultForMember(db: Db, attemptId: number, memberId: numbe
 	const attempt = await ownAttempt(db, attemptId, memberId, now);
 	if (!attempt) return undefined;
 	const paper = await paperOf(db, attempt, now);
-	const makeup = attempt.makeup_id === null ? undefined : await db.selectFrom('exam_makeup').select('closes_at').where('id', '=', attempt.makeup_id).executeTakeFirst();
 	const full = await db.selectFrom('exam').select(['results_policy', 'closes_at']).where('id', '=', attempt.exam_id).executeTakeFirstOrThrow();
-	const visible = resultVisibility(full, attempt, makeup?.closes_at ?? 0, now);
+	// Keys and explanations stay hidden until every make-up of the test has closed too: a member who has submitted
+	// could otherwise pass them to a colleague still due to take the make-up.
+	const makeups = await db.selectFrom('exam_makeup').select((eb) => eb.fn.max('closes_at').as('last')).where('exam_id', '=', attempt.exam_id).executeTakeFirst();
+	const visible = resultVisibility(full, attempt, Number(makeups?.last ?? 0), now);
 	const areas = visible.scoreVisible
 		? (await db.selectFrom('attempt_area').selectAll().where('attempt_id', '=', attemptId).orderBy('area_id').execute()).map((a) => ({
 				areaId: a.area_id,
