@@ -207,7 +207,6 @@ export async function memberHistory(db: Db, memberId: number, now = Date.now()):
 	const attempts = await db
 		.selectFrom('attempt')
 		.innerJoin('exam', 'exam.id', 'attempt.exam_id')
-		.leftJoin('exam_makeup', 'exam_makeup.id', 'attempt.makeup_id')
 		.select([
 			'attempt.id',
 			'attempt.number',
@@ -225,14 +224,23 @@ export async function memberHistory(db: Db, memberId: number, now = Date.now()):
 			'exam.closes_at',
 			'exam.duration_minutes',
 			'exam.pass_cents',
-			'exam.results_policy',
-			'exam_makeup.closes_at as makeup_closes_at'
+			'exam.results_policy'
 		])
 		.where('attempt.member_id', '=', memberId)
 		.orderBy('exam.quarter', 'desc')
 		.orderBy('exam.id', 'desc')
 		.orderBy('attempt.number')
 		.execute();
+	const lastMakeup = new Map(
+		(
+			await db
+				.selectFrom('exam_makeup')
+				.select(['exam_id', (eb) => eb.fn.max('closes_at').as('last')])
+				.where('exam_id', 'in', attempts.length ? [...new Set(attempts.map((a) => a.exam_id))] : [0])
+				.groupBy('exam_id')
+				.execute()
+		).map((r) => [r.exam_id, Number(r.last)])
+	);
 	const rows = new Map<number, MemberExamRow>();
 	for (const a of attempts) {
 		let row = rows.get(a.exam_id);
@@ -243,7 +251,7 @@ export async function memberHistory(db: Db, memberId: number, now = Date.now()):
 			};
 			rows.set(a.exam_id, row);
 		}
-		const { scoreVisible } = resultVisibility(a, a, a.makeup_closes_at ?? 0, now);
+		const { scoreVisible } = resultVisibility(a, a, lastMakeup.get(a.exam_id) ?? 0, now);
 		row.attempts.push({
 			id: a.id,
 			number: a.number,
