@@ -97,6 +97,10 @@ export async function up(db: Kysely<any>): Promise<void> {
 		.addColumn('max_cents', 'integer', (c) => c.notNull())
 		.addColumn('passed', 'integer')
 		.addColumn('paper_algorithm', 'integer', (c) => c.notNull())
+		// What else the draw depended on, for an audit: the question ids counted as recently seen (JSON), and a
+		// SHA-256 of the pool as it was (ids, versions, types, difficulties, areas).
+		.addColumn('recent_questions', 'text', (c) => c.notNull().defaultTo('[]'))
+		.addColumn('pool_digest', 'text', (c) => c.notNull().defaultTo(''))
 		.addColumn('entered_by', 'integer', (c) => c.references('member.id'))
 		.addUniqueConstraint('attempt_number_uq', ['exam_id', 'member_id', 'number'])
 		.execute();

@@ -28,7 +28,23 @@ describe('schema', () => {
 		const nullable = tables.flatMap((t) => t.columns.filter((c) => c.isNullable).map((c) => `${t.name}.${c.name}`)).sort();
 		// SQLite lets an integer rowid key report nullable; every other column is checked.
 		expect(nullable.filter((n) => !/^\w+\.id$/.test(n) && !n.startsWith('kysely_'))).toEqual([
+			'attempt.entered_by',
+			'attempt.makeup_id',
+			'attempt.passed',
+			'attempt.score_cents',
+			'attempt.submitted_at',
+			'attempt.submitted_how',
+			'attempt_item.answer',
+			'attempt_item.earned_cents',
+			'attempt_item.edited_at',
+			'attempt_item.outcome',
 			'content_area.retired_at',
+			'exam.cloned_from',
+			'exam.created_by',
+			'exam.published_at',
+			'exam.published_by',
+			'exam_makeup.created_by',
+			'exam_regrade.by',
 			'member.last_sign_in_at',
 			'member.password_hash',
 			'question.created_by',

@@ -202,6 +202,8 @@ export interface AttemptTable {
 	max_cents: number;
 	passed: number | null;
 	paper_algorithm: number;
+	recent_questions: Generated<string>;
+	pool_digest: Generated<string>;
 	entered_by: number | null;
 }
 
@@ -354,6 +356,8 @@ export const tableColumns: { [T in keyof Database]: (keyof Database[T])[] } = {
 		'max_cents',
 		'passed',
 		'paper_algorithm',
+		'recent_questions',
+		'pool_digest',
 		'entered_by'
 	],
 	attempt_item: [

@@ -3,6 +3,8 @@ import type { Attempt, Exam, SubmittedHow } from '../db/schema';
 import { decodeKey } from '../bank/questions';
 import type { QuestionKey, QuestionType } from '../bank/types';
 import { candidatePool, inAudience } from './exams';
+import { poolDigest } from './audit';
+import { paperSeed } from './paper-seed';
 import { generatePaper, paperAlgorithmVersion, type BlueprintRow } from './papers';
 import { parseAnswer, passed, scoreAnswer, sumByArea, type Answer, type Outcome } from './scoring';
 import { previousQuarter } from './quarters';
@@ -87,14 +89,9 @@ export async function startAttempt(
 		const number = Number(previous.n) + 1;
 		const blueprintRows = await trx.selectFrom('exam_blueprint_row').selectAll().where('exam_id', '=', examId).orderBy('position').execute();
 		const blueprint: BlueprintRow[] = blueprintRows.map((r) => ({ areaId: r.area_id, type: r.type, difficulty: r.difficulty, count: r.count, points: r.points_cents }));
-		const paper = generatePaper({
-			// A second attempt (or a make-up) draws another paper, still rebuildable from seed, member and number.
-			seed: number === 1 ? exam.seed : `${exam.seed}#${number}`,
-			memberId,
-			blueprint,
-			candidates: await candidatePool(trx),
-			recentlySeen: await recentlySeen(trx, memberId, exam.quarter)
-		});
+		const candidates = await candidatePool(trx);
+		const recent = await recentlySeen(trx, memberId, exam.quarter);
+		const paper = generatePaper({ seed: paperSeed(exam.seed, number), memberId, blueprint, candidates, recentlySeen: recent });
 		if (!paper.ok) return { ok: false, problem: 'unfillable' } as const;
 
 		const types = new Map(
@@ -125,6 +122,8 @@ export async function startAttempt(
 				max_cents: maxCents,
 				passed: null,
 				paper_algorithm: paperAlgorithmVersion,
+				recent_questions: JSON.stringify(recent),
+				pool_digest: poolDigest(candidates),
 				entered_by: null
 			})
 			.returning('id')
