@@ -4,7 +4,7 @@ import { managementScope } from '$lib/server/org/scope';
 import { orgSummary } from '$lib/server/org/summary';
 import { getMember } from '$lib/server/org/members';
 import { readConfig } from '$lib/server/config';
-import { testsForMember } from '$lib/server/exams/member-tests';
+import { recentExams, testsForMember } from '$lib/server/exams/member-tests';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ url }) => {
@@ -18,6 +18,7 @@ export const load: PageServerLoad = async ({ url }) => {
 		passwordChanged: url.searchParams.has('passwordChanged'),
 		summary: scope.kind === 'none' ? null : await orgSummary(db(), scope),
 		tests: await testsForMember(db(), viewer.id),
+		exams: scope.kind === 'none' ? [] : await recentExams(db()),
 		timeZone: readConfig().timeZone
 	};
 };

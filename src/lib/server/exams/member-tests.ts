@@ -82,3 +82,15 @@ export async function testsForMember(db: Db, memberId: number, now = Date.now())
 	}
 	return tests;
 }
+
+/** Published tests open now or closed in the last 30 days, for a manager's home page (to follow who has taken them). */
+export async function recentExams(db: Db, now = Date.now()): Promise<Pick<Exam, 'id' | 'title' | 'quarter' | 'kind' | 'closes_at'>[]> {
+	return db
+		.selectFrom('exam')
+		.select(['id', 'title', 'quarter', 'kind', 'closes_at'])
+		.where('status', '=', 'published')
+		.where('opens_at', '<=', now)
+		.where('closes_at', '>', now - 30 * 24 * 60 * 60 * 1000)
+		.orderBy('closes_at', 'desc')
+		.execute();
+}
