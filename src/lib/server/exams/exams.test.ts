@@ -166,20 +166,21 @@ describe('publishExam', () => {
 		const cells = await coverage(db);
 		const inBank = (r: (typeof rows)[number]) => cells.find((c) => c.areaId === r.areaId && c.type === r.type && c.difficulty === r.difficulty)?.count ?? 0;
 		const id = await createExam(db, committee, { ...good, passCents: 0 });
-		const wanting = [rows[0], { ...rows[1], count: 999 }, rows[2], { ...rows[3], count: 998 }].filter((r) => r !== undefined);
+		const [r0, r1, r2, r3] = rows;
+		if (!r0 || !r1 || !r2 || !r3) throw new Error('the starter bank fills a row per type');
+		const wanting = [r0, { ...r1, count: 999 }, r2, { ...r3, count: 998 }];
 		await setBlueprint(db, id, wanting);
 		const refused = await publishExam(db, id, committee);
 		expect(refused.ok).toBe(false);
 		if (refused.ok || refused.problem !== 'unfillable') throw new Error(`expected unfillable, got ${JSON.stringify(refused)}`);
 		expect(refused.shortfall.map((s) => s.row)).toEqual([1, 3]);
-		const second = wanting[1];
-		if (!second) throw new Error('row');
+		const second = wanting[1] as (typeof rows)[number];
 		expect(refused.shortfall[0]).toEqual({ row: 1, needed: 999, available: inBank(second), missing: 999 - inBank(second) });
 		expect((await getExam(db, id))?.status).toBe('draft');
 
 		// The editor shows the same numbers beside the rows.
 		const status = await blueprintStatus(db, wanting);
-		expect(status.map((s) => s.missing)).toEqual([0, 999 - inBank(second), 0, 998 - inBank(wanting[3] ?? second)]);
+		expect(status.map((s) => s.missing)).toEqual([0, 999 - inBank(second), 0, 998 - inBank(r3)]);
 		expect(status.map((s) => s.available)).toEqual(wanting.map(inBank));
 
 		await setBlueprint(db, id, rows);
