@@ -41,6 +41,12 @@ export const multiplePolicyLabel: Record<MultiplePolicy, () => string> = {
 	partial_half: () => m.setup_multiple_partial_half()
 };
 
+/** A list in the reader's language: 甲、乙、丙 / A, B, C. */
+export const listOf = (items: string[]) => items.join(m.setup_list_separator());
+
+/** 王建国（1101） / Wang Jianguo (1101). */
+export const memberName = (x: { name: string; loginId: string }) => m.setup_member_named({ name: x.name, loginId: x.loginId });
+
 /** Cents as points for reading: 6000 → 60. */
 export const points = (cents: number) => centsToPoints(cents);
 
