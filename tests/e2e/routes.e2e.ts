@@ -46,7 +46,13 @@ const rows = (): Row[] => [
 	{ route: '/bank/template.xlsx', path: '/bank/template.xlsx', expect: signedIn(403, 403, 200) },
 	{ route: '/bank/export', path: '/bank/export?format=xlsx', expect: signedIn(403, 403, 200) },
 	{ route: '/bank/export', path: '/bank/export?format=moodle&status=active', expect: signedIn(403, 403, 200) },
-	{ route: '/bank/export', path: '/bank/export?format=gift', expect: signedIn(403, 403, 200) }
+	{ route: '/bank/export', path: '/bank/export?format=gift', expect: signedIn(403, 403, 200) },
+	// Setting up tests is the committee's alone (the demo has no test yet, so ids that do not exist are 404).
+	{ route: '/exams', path: '/exams', expect: signedIn(403, 403, 200) },
+	{ route: '/exams/new', path: '/exams/new', expect: signedIn(403, 403, 200) },
+	{ route: '/exams/[id]', path: '/exams/999999', expect: signedIn(403, 403, 404) },
+	{ route: '/exams/[id]', path: '/exams/not-a-number', expect: signedIn(403, 403, 404) },
+	{ route: '/exams/[id]/makeups', path: '/exams/999999/makeups', expect: signedIn(403, 403, 404) }
 ];
 
 /** Route ids from src/routes, groups removed: what the app actually serves. */

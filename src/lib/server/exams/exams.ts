@@ -187,26 +187,31 @@ export async function setBlueprint(db: Db, examId: number, rows: BlueprintRow[],
 		const exam = await trx.selectFrom('exam').select('id').where('id', '=', examId).executeTakeFirst();
 		if (!exam) return { ok: false, problem: 'not_found' } as const;
 		if (await hasAttempts(trx, examId)) return { ok: false, problem: 'locked' } as const;
-		await trx.deleteFrom('exam_blueprint_row').where('exam_id', '=', examId).execute();
-		if (rows.length > 0) {
-			await trx
-				.insertInto('exam_blueprint_row')
-				.values(
-					rows.map((r, i) => ({
-						exam_id: examId,
-						position: i + 1,
-						area_id: r.areaId,
-						type: r.type,
-						difficulty: r.difficulty,
-						count: r.count,
-						points_cents: r.points
-					}))
-				)
-				.execute();
-		}
-		await trx.updateTable('exam').set({ updated_at: now }).where('id', '=', examId).execute();
+		await writeBlueprint(trx, examId, rows, now);
 		return { ok: true } as const;
 	});
+}
+
+/** The rows themselves; the caller holds the transaction and has checked the lock. */
+async function writeBlueprint(trx: Db, examId: number, rows: BlueprintRow[], now: number): Promise<void> {
+	await trx.deleteFrom('exam_blueprint_row').where('exam_id', '=', examId).execute();
+	if (rows.length > 0) {
+		await trx
+			.insertInto('exam_blueprint_row')
+			.values(
+				rows.map((r, i) => ({
+					exam_id: examId,
+					position: i + 1,
+					area_id: r.areaId,
+					type: r.type,
+					difficulty: r.difficulty,
+					count: r.count,
+					points_cents: r.points
+				}))
+			)
+			.execute();
+	}
+	await trx.updateTable('exam').set({ updated_at: now }).where('id', '=', examId).execute();
 }
 
 export async function setAudience(db: Db, examId: number, audience: Audience, now = Date.now()): Promise<ExamChangeResult> {
@@ -214,17 +219,22 @@ export async function setAudience(db: Db, examId: number, audience: Audience, no
 		const exam = await trx.selectFrom('exam').select('id').where('id', '=', examId).executeTakeFirst();
 		if (!exam) return { ok: false, problem: 'not_found' } as const;
 		if (await hasAttempts(trx, examId)) return { ok: false, problem: 'locked' } as const;
-		await trx.deleteFrom('exam_audience').where('exam_id', '=', examId).execute();
-		const rows: { exam_id: number; kind: AudienceKind; ref: string }[] = [
-			...[...new Set(audience.unitIds)].map((id) => ({ exam_id: examId, kind: 'unit' as const, ref: String(id) })),
-			...[...new Set(audience.roles)].map((role) => ({ exam_id: examId, kind: 'role' as const, ref: role })),
-			...[...new Set(audience.include)].map((id) => ({ exam_id: examId, kind: 'include' as const, ref: String(id) })),
-			...[...new Set(audience.exclude)].map((id) => ({ exam_id: examId, kind: 'exclude' as const, ref: String(id) }))
-		];
-		if (rows.length > 0) await trx.insertInto('exam_audience').values(rows).execute();
-		await trx.updateTable('exam').set({ updated_at: now }).where('id', '=', examId).execute();
+		await writeAudience(trx, examId, audience, now);
 		return { ok: true } as const;
 	});
+}
+
+/** The audience rows themselves; the caller holds the transaction and has checked the lock. */
+async function writeAudience(trx: Db, examId: number, audience: Audience, now: number): Promise<void> {
+	await trx.deleteFrom('exam_audience').where('exam_id', '=', examId).execute();
+	const rows: { exam_id: number; kind: AudienceKind; ref: string }[] = [
+		...[...new Set(audience.unitIds)].map((id) => ({ exam_id: examId, kind: 'unit' as const, ref: String(id) })),
+		...[...new Set(audience.roles)].map((role) => ({ exam_id: examId, kind: 'role' as const, ref: role })),
+		...[...new Set(audience.include)].map((id) => ({ exam_id: examId, kind: 'include' as const, ref: String(id) })),
+		...[...new Set(audience.exclude)].map((id) => ({ exam_id: examId, kind: 'exclude' as const, ref: String(id) }))
+	];
+	if (rows.length > 0) await trx.insertInto('exam_audience').values(rows).execute();
+	await trx.updateTable('exam').set({ updated_at: now }).where('id', '=', examId).execute();
 }
 
 export async function getExam(db: Db, id: number): Promise<ExamView | undefined> {
@@ -369,11 +379,14 @@ export async function cloneExam(db: Db, id: number, actorId: number, timeZone: s
 	const quarter = nextQuarter(exam.quarter);
 	const window = defaultWindow(quarter, timeZone);
 	const title = exam.title.includes(exam.quarter) ? exam.title.replace(exam.quarter, quarter) : exam.title;
-	const newId = await createExam(db, actorId, { ...exam, title, quarter, ...window }, now);
-	await db.updateTable('exam').set({ cloned_from: id }).where('id', '=', newId).execute();
-	await setBlueprint(db, newId, exam.blueprint, now);
-	await setAudience(db, newId, exam.audience, now);
-	return newId;
+	// One transaction: a copy is whole (settings, blueprint and audience) or not there at all.
+	return db.transaction().execute(async (trx) => {
+		const newId = await createExam(trx, actorId, { ...exam, title, quarter, ...window }, now);
+		await trx.updateTable('exam').set({ cloned_from: id }).where('id', '=', newId).execute();
+		await writeBlueprint(trx, newId, exam.blueprint, now);
+		await writeAudience(trx, newId, exam.audience, now);
+		return newId;
+	});
 }
 
 export async function deleteDraft(db: Db, id: number): Promise<ExamChangeResult> {
