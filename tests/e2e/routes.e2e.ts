@@ -52,7 +52,14 @@ const rows = (): Row[] => [
 	{ route: '/exams/new', path: '/exams/new', expect: signedIn(403, 403, 200) },
 	{ route: '/exams/[id]', path: '/exams/999999', expect: signedIn(403, 403, 404) },
 	{ route: '/exams/[id]', path: '/exams/not-a-number', expect: signedIn(403, 403, 404) },
-	{ route: '/exams/[id]/makeups', path: '/exams/999999/makeups', expect: signedIn(403, 403, 404) }
+	{ route: '/exams/[id]/makeups', path: '/exams/999999/makeups', expect: signedIn(403, 403, 404) },
+	// A member's own tests; someone else's attempt answers exactly like a missing one (404).
+	{ route: '/tests', path: '/tests', expect: signedIn(200, 200, 200) },
+	{ route: '/tests/[examId]', path: '/tests/999999', expect: signedIn(404, 404, 404) },
+	{ route: '/attempts/[id]', path: '/attempts/999999', expect: signedIn(404, 404, 404) },
+	{ route: '/attempts/[id]/submit', path: '/attempts/999999/submit', expect: signedIn(404, 404, 404) },
+	{ route: '/attempts/[id]/result', path: '/attempts/999999/result', expect: signedIn(404, 404, 404) },
+	{ route: '/api/attempts/[id]/answers', path: '/api/attempts/999999/answers', expect: { anonymous: 401, member: 404, secretary: 404, committee: 404 } }
 ];
 
 /** Route ids from src/routes, groups removed: what the app actually serves. */
