@@ -3,14 +3,15 @@ import { acknowledge, enqueue, nextBatch, parseQueue, type QueuedSave } from './
 // Autosave for the test page. Every change goes into a queue kept in localStorage (so a reload, a crash of the tab
 // or a dead battery loses nothing the member did) and is sent within a second, in order. An entry leaves the queue
 // only when the server has acknowledged it, and the server acknowledges only after its commit. When the network is
-// down the queue waits and is sent when it returns; the page says so.
+// down (or a request hangs) the queue waits and is sent when it returns; the page says so.
 //
-// Time: edits are stamped with the server's clock as this page estimates it (the server's time at page load plus the
-// time since, corrected by every response), so saves from two tabs or two devices compare on one clock.
+// Time: edits are stamped with the server's clock as this page estimates it. The estimate is kept against
+// `performance.now()`, a monotonic clock, so the device's wall clock jumping (a time sync after waking, a manual
+// change) does not move it; every response with the server's time refines it.
 
 export type SaveStatus = 'saved' | 'saving' | 'offline' | 'signed_out' | 'closed' | 'error';
 
-export type ClosedReason = 'deadline' | 'submitted' | 'not_found';
+export type ClosedReason = 'deadline' | 'submitted';
 
 type Options = {
 	attemptId: number;
@@ -19,18 +20,23 @@ type Options = {
 	onClosed: (reason: ClosedReason) => void;
 	/** Called when the server kept a newer answer from elsewhere (another tab or device). */
 	onStale: () => void;
+	/** Called when the server refused a question's answer as invalid; the page reloads it from the server. */
+	onRejected: (position: number) => void;
 };
 
 const sendDelayMs = 300;
 const maxRetryDelayMs = 10_000;
+/** A request still unanswered after this long is treated as lost: the saves stay queued and are sent again. */
+const requestTimeoutMs = 10_000;
+/** While signed out, how often to try again (the member may have signed in in another tab). */
+const signedOutRetryMs = 15_000;
 
 export function createAutosave(options: Options) {
-	// One stored queue per tab (two tabs writing one key would overwrite each other's unsent saves). A tab that
-	// starts adopts every queue left for this attempt, its own from before a reload and any from closed tabs;
+	// One stored queue per page instance (two tabs writing one key would overwrite each other's unsent saves). A page
+	// that starts adopts every queue left for this attempt, its own from before a reload and any from closed tabs;
 	// sending a save twice is harmless, since the server keeps an answer only for a newer or equal edit time.
 	const prefix = `kaoping.queue.${options.attemptId}.`;
-	const storageKey = prefix + tabId();
-	let offset = options.serverNow - Date.now();
+	const storageKey = prefix + instanceId();
 	let queue: QueuedSave[] = adoptQueues(prefix);
 	const inFlight = new Set<number>();
 	let timer: ReturnType<typeof setTimeout> | undefined;
@@ -40,16 +46,21 @@ export function createAutosave(options: Options) {
 
 	const state = $state({ status: 'saved' as SaveStatus, pending: queue.length, lastSavedAt: 0 });
 
-	let bestRoundTrip = Infinity;
-	/**
-	 * A server time seen between two local times: the server's clock is estimated at the midpoint. The estimate from
-	 * the page load is rough (it includes rendering and download), so the one with the shortest round trip wins.
-	 */
+	// Server time = performance.now() + offset. The first estimate (from the rendered page) is rough: it includes
+	// rendering and download. Later samples replace it when their round trip is shorter, or when they fall outside
+	// the current estimate's error bound (the estimate was wrong, whatever the reason).
+	const monotonic = () => performance.now();
+	let offset = options.serverNow - monotonic();
+	let error = Infinity;
+
 	function observe(serverNow: number, sentAt: number, receivedAt: number) {
-		const roundTrip = receivedAt - sentAt;
-		if (roundTrip > bestRoundTrip * 2 && roundTrip > 50) return;
-		bestRoundTrip = Math.min(bestRoundTrip, roundTrip);
-		offset = serverNow - (sentAt + receivedAt) / 2;
+		const roundTrip = Math.max(0, receivedAt - sentAt);
+		const sample = serverNow - (sentAt + receivedAt) / 2;
+		const outside = Math.abs(sample - offset) > error + roundTrip / 2;
+		if (roundTrip / 2 <= error || outside) {
+			offset = sample;
+			error = roundTrip / 2;
+		}
 	}
 
 	function persist() {
@@ -70,16 +81,19 @@ export function createAutosave(options: Options) {
 		const batch = nextBatch(queue, inFlight);
 		if (batch.length === 0) return;
 		for (const s of batch) inFlight.add(s.seq);
-		if (state.status !== 'offline') state.status = 'saving';
-		const sentAt = Date.now();
+		if (state.status !== 'offline' && state.status !== 'signed_out') state.status = 'saving';
+		const sentAt = monotonic();
+		const abort = new AbortController();
+		const hung = setTimeout(() => abort.abort(), requestTimeoutMs);
 		try {
 			const response = await fetch(`/api/attempts/${options.attemptId}/answers`, {
 				method: 'POST',
 				headers: { 'content-type': 'application/json' },
-				body: JSON.stringify({ saves: batch.map(({ position, editedAt, answer, flagged }) => ({ position, editedAt, answer, flagged })) })
+				body: JSON.stringify({ saves: batch.map(({ position, editedAt, answer, flagged }) => ({ position, editedAt, answer, flagged })) }),
+				signal: abort.signal
 			});
-			const body = (await response.json().catch(() => ({}))) as { results?: string[]; serverNow?: number; problem?: string };
-			if (typeof body.serverNow === 'number') observe(body.serverNow, sentAt, Date.now());
+			const body = (await response.json().catch(() => ({}))) as { results?: string[]; serverNow?: number; problem?: string; position?: number };
+			if (typeof body.serverNow === 'number') observe(body.serverNow, sentAt, monotonic());
 			inFlight.clear();
 			if (response.ok) {
 				queue = acknowledge(queue, new Set(batch.map((s) => s.seq)));
@@ -91,31 +105,39 @@ export function createAutosave(options: Options) {
 				if (queue.length > 0) schedule(0);
 				return;
 			}
-			if (response.status === 401) {
-				// Signed out (session ended): keep the queue; it is sent after signing in again.
+			if (response.status === 401 || response.status === 403) {
+				// Signed out (session ended, or a password change is due): keep the queue and keep trying; the member
+				// may sign in again in another tab.
 				state.status = 'signed_out';
+				schedule(signedOutRetryMs);
 				return;
 			}
-			if (response.status === 409 || response.status === 404) {
+			if (response.status === 409 && (body.problem === 'deadline' || body.problem === 'submitted')) {
 				stop('closed');
-				options.onClosed((body.problem as ClosedReason) ?? 'not_found');
+				options.onClosed(body.problem);
 				return;
 			}
-			if (response.status === 400) {
-				// The server cannot accept these (a bug, or a tampered queue): drop them rather than block every later save.
-				queue = acknowledge(queue, new Set(batch.map((s) => s.seq)));
+			if (response.status === 400 && typeof body.position === 'number') {
+				// The server cannot accept this question's answer (a tampered or outdated queue entry): drop that
+				// question's entries only, reload it from the server, and send the rest.
+				const bad = body.position;
+				queue = queue.filter((q) => q.position !== bad);
 				persist();
 				state.status = 'error';
+				options.onRejected(bad);
 				if (queue.length > 0) schedule(0);
 				return;
 			}
+			// 404 (the attempt is not this session's: someone else signed in on this device), another 4xx or a 5xx:
+			// keep the queue, which belongs to whoever made it, and try again later.
 			throw new Error(`status ${response.status}`);
 		} catch {
-			// Network down or server restarting: keep everything and try again, sooner when the browser says it is back.
 			inFlight.clear();
 			state.status = 'offline';
 			schedule(retryDelay);
 			retryDelay = Math.min(retryDelay * 2, maxRetryDelayMs);
+		} finally {
+			clearTimeout(hung);
 		}
 	}
 
@@ -125,11 +147,17 @@ export function createAutosave(options: Options) {
 		state.status = status;
 	}
 
-	const online = () => {
+	/** The network is back, or the tab is visible again: send now instead of waiting for the back-off. */
+	const retryNow = () => {
+		if (stopped) return;
 		retryDelay = 1000;
 		schedule(0);
 	};
-	if (typeof window !== 'undefined') window.addEventListener('online', online);
+	const onVisible = () => document.visibilityState === 'visible' && retryNow();
+	if (typeof window !== 'undefined') {
+		window.addEventListener('online', retryNow);
+		document.addEventListener('visibilitychange', onVisible);
+	}
 	if (queue.length > 0) {
 		writeStorage(storageKey, queue);
 		schedule(0);
@@ -139,22 +167,27 @@ export function createAutosave(options: Options) {
 		state,
 		observe,
 		/** The server's clock as this page estimates it. */
-		now: () => Date.now() + offset,
+		now: () => monotonic() + offset,
+		/** This page's monotonic clock, for measuring a round trip to pass to `observe`. */
+		monotonic,
 		/** The queued answers not yet acknowledged (to show over the server's after a reload). */
 		get queue(): readonly QueuedSave[] {
 			return queue;
 		},
-		save(change: { position: number; answer?: unknown; flagged?: boolean }) {
-			if (stopped) return;
-			queue = enqueue(queue, { ...change, editedAt: Math.round(Date.now() + offset) }, inFlight);
+		/** Queues a change and returns its edit time on the server's clock. */
+		save(change: { position: number; answer?: unknown; flagged?: boolean }): number {
+			const editedAt = Math.round(monotonic() + offset);
+			if (stopped) return editedAt;
+			queue = enqueue(queue, { ...change, editedAt }, inFlight);
 			if (state.status === 'saved' || state.status === 'error') state.status = 'saving';
 			persist();
 			schedule();
+			return editedAt;
 		},
 		/** Resolves when everything queued has been acknowledged, or false after `timeoutMs`. */
 		flush(timeoutMs = 8000): Promise<boolean> {
 			if (queue.length === 0) return Promise.resolve(true);
-			schedule(0);
+			retryNow();
 			return new Promise((resolve) => {
 				const timeout = setTimeout(() => resolve(false), timeoutMs);
 				waiters.push(() => {
@@ -171,23 +204,21 @@ export function createAutosave(options: Options) {
 		stop,
 		destroy() {
 			stop(state.status);
-			if (typeof window !== 'undefined') window.removeEventListener('online', online);
+			if (typeof window !== 'undefined') {
+				window.removeEventListener('online', retryNow);
+				document.removeEventListener('visibilitychange', onVisible);
+			}
 		}
 	};
 }
 
 export type Autosave = ReturnType<typeof createAutosave>;
 
-function tabId(): string {
+function instanceId(): string {
 	try {
-		let id = sessionStorage.getItem('kaoping.tab');
-		if (!id) {
-			id = crypto.randomUUID();
-			sessionStorage.setItem('kaoping.tab', id);
-		}
-		return id;
+		return crypto.randomUUID();
 	} catch {
-		return 'tab';
+		return String(Math.random()).slice(2);
 	}
 }
 
@@ -199,7 +230,7 @@ function adoptQueues(prefix: string): QueuedSave[] {
 			entries.push(...parseQueue(localStorage.getItem(key)));
 			localStorage.removeItem(key);
 		}
-		// In edit order, numbered afresh for this tab.
+		// In edit order, numbered afresh for this page.
 		return entries.sort((a, b) => a.editedAt - b.editedAt).map((e, i) => ({ ...e, seq: i + 1 }));
 	} catch {
 		return [];

@@ -12,7 +12,9 @@ export function points(cents: number): string {
 export function quarterLabel(quarter: string): string {
 	const match = /^(\d{4})Q([1-4])$/.exec(quarter);
 	if (!match) return quarter;
-	return m.quarter_label({ year: match[1] as string, quarter: m[`quarter_${match[2] as '1' | '2' | '3' | '4'}`]() });
+	// Named calls, not m[`quarter_${n}`]: a computed lookup would pull every message of the app into the bundle.
+	const names = [m.quarter_1, m.quarter_2, m.quarter_3, m.quarter_4];
+	return m.quarter_label({ year: match[1] as string, quarter: (names[Number(match[2]) - 1] ?? m.quarter_1)() });
 }
 
 /** A moment in the organization's time zone, in the reader's language. */

@@ -158,8 +158,9 @@ export async function resultForMember(db: Db, attemptId: number, memberId: numbe
 	if (!attempt) return undefined;
 	const paper = await paperOf(db, attempt, now);
 	const full = await db.selectFrom('exam').select(['results_policy', 'closes_at']).where('id', '=', attempt.exam_id).executeTakeFirstOrThrow();
-	// Keys and explanations stay hidden until every make-up of the test has closed too: a member who has submitted
-	// could otherwise pass them to a colleague still due to take the make-up.
+	// Under `after_close` and `never`, results wait until every make-up of the test has closed too: a member who has
+	// submitted could otherwise pass the keys to a colleague still due to take the make-up. `immediate` is the
+	// committee's choice to show them at once (a practice test, say), make-ups or not.
 	const makeups = await db.selectFrom('exam_makeup').select((eb) => eb.fn.max('closes_at').as('last')).where('exam_id', '=', attempt.exam_id).executeTakeFirst();
 	const visible = resultVisibility(full, attempt, Number(makeups?.last ?? 0), now);
 	const areas = visible.scoreVisible
@@ -198,7 +199,7 @@ export async function resultForMember(db: Db, attemptId: number, memberId: numbe
 
 export type MemberExamRow = {
 	exam: Pick<Exam, 'id' | 'title' | 'quarter' | 'kind' | 'opens_at' | 'closes_at' | 'duration_minutes' | 'pass_cents'>;
-	attempts: { id: number; number: number; submittedAt: number | null; deadlineAt: number; scoreCents: number | null; maxCents: number; passed: boolean | null; scoreVisible: boolean; makeup: boolean }[];
+	attempts: { id: number; number: number; submittedAt: number | null; deadlineAt: number; scoreCents: number | null; maxCents: number; passed: boolean | null; scoreVisible: boolean; makeup: boolean; paper: boolean }[];
 };
 
 /** The member's own attempts, newest test first, scores only where the policy shows them. */
@@ -216,6 +217,7 @@ export async function memberHistory(db: Db, memberId: number, now = Date.now()):
 			'attempt.max_cents',
 			'attempt.passed',
 			'attempt.makeup_id',
+			'attempt.mode',
 			'exam.id as exam_id',
 			'exam.title',
 			'exam.quarter',
@@ -261,7 +263,8 @@ export async function memberHistory(db: Db, memberId: number, now = Date.now()):
 			maxCents: a.max_cents,
 			passed: scoreVisible && a.passed !== null ? a.passed === 1 : null,
 			scoreVisible,
-			makeup: a.makeup_id !== null
+			makeup: a.makeup_id !== null,
+			paper: a.mode === 'paper'
 		});
 	}
 	return [...rows.values()];

@@ -42,7 +42,7 @@ export const multiplePolicyLabel: Record<MultiplePolicy, () => string> = {
 };
 
 /** A list in the reader's language: 甲、乙、丙 / A, B, C. */
-export const listOf = (items: string[]) => items.join(m.setup_list_separator());
+export const listOf = (items: string[]) => items.join(m.list_separator());
 
 /** 王建国（1101） / Wang Jianguo (1101). */
 export const memberName = (x: { name: string; loginId: string }) => m.setup_member_named({ name: x.name, loginId: x.loginId });

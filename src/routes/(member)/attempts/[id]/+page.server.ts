@@ -1,7 +1,8 @@
 import { redirect } from '@sveltejs/kit';
 import { db } from '$lib/server/db/instance';
+import { readConfig } from '$lib/server/config';
 import { saveAnswers } from '$lib/server/exams/attempts';
-import { isAnswered } from '$lib/server/exams/scoring';
+import { isAnswered, parseAnswer } from '$lib/server/exams/scoring';
 import type { QuestionType } from '$lib/types';
 import { ownPaper } from './attempt';
 import type { Actions, PageServerLoad } from './$types';
@@ -22,6 +23,7 @@ export const load: PageServerLoad = async ({ params, url }) => {
 		serverNow: paper.serverNow,
 		deadlineAt: paper.attempt.deadline_at,
 		q,
+		timeZone: readConfig().timeZone,
 		saved: url.searchParams.has('saved'),
 		problem: url.searchParams.get('problem')
 	};
@@ -54,8 +56,19 @@ export const actions: Actions = {
 		const question = paper.questions.find((q) => q.position === position);
 		const base = `/attempts/${paper.attempt.id}`;
 		if (!question) redirect(303, `${base}?problem=invalid`);
+		// An answer the member did not change is not saved again: another device may have changed it since this page
+		// was rendered, and re-sending what was shown, stamped now, would overwrite that newer answer.
+		const given = parseAnswer(question.type, answerFromForm(question.type, form));
+		if (given === null) redirect(303, `${base}?q=${position}&problem=invalid`);
+		let shown: unknown = null;
+		try {
+			shown = JSON.parse(String(form.get('shown') ?? 'null'));
+		} catch {
+			shown = undefined;
+		}
+		const changed = JSON.stringify(given) !== JSON.stringify(shown === null ? null : parseAnswer(question.type, shown));
 		const result = await saveAnswers(db(), paper.attempt.id, member.id, [
-			{ position, editedAt: Date.now(), answer: answerFromForm(question.type, form), flagged: form.get('flagged') === 'on' }
+			{ position, editedAt: Date.now(), ...(changed ? { answer: given } : {}), flagged: form.get('flagged') === 'on' }
 		]);
 		if (!result.ok) {
 			if (result.problem === 'deadline' || result.problem === 'submitted') redirect(303, `${base}/result?problem=${result.problem}`);

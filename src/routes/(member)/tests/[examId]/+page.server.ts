@@ -24,7 +24,7 @@ export const load: PageServerLoad = async ({ params }) => {
 	const test = await describeTest(db(), exam, member.id, Date.now());
 	// A test outside this member's audience is not theirs to read about.
 	if (test.can.kind === 'none' && test.can.problem === 'not_in_audience') error(404, 'not_found');
-	return { test, multiplePolicy: exam.multiple_policy, resultsPolicy: exam.results_policy, timeZone: readConfig().timeZone };
+	return { test, now: Date.now(), multiplePolicy: exam.multiple_policy, resultsPolicy: exam.results_policy, timeZone: readConfig().timeZone };
 };
 
 export const actions: Actions = {

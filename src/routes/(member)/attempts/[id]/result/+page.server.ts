@@ -1,4 +1,4 @@
-import { error } from '@sveltejs/kit';
+import { error, redirect } from '@sveltejs/kit';
 import { requireMember } from '$lib/server/auth/guard';
 import { db } from '$lib/server/db/instance';
 import { listAreas } from '$lib/server/bank/areas';
@@ -11,7 +11,8 @@ export const load: PageServerLoad = async ({ params, url }) => {
 	if (!Number.isSafeInteger(id) || id <= 0) error(404, 'not_found');
 	const result = await resultForMember(db(), id, member.id);
 	if (!result) error(404, 'not_found');
-	if (result.attempt.submitted_at === null) error(409, 'not_submitted');
+	// Still open (this device's clock thought time was up, or a link from elsewhere): back to the test.
+	if (result.attempt.submitted_at === null) redirect(303, `/attempts/${id}`);
 	const areas = await listAreas(db(), { includeRetired: true });
 	return {
 		title: result.exam.title,
