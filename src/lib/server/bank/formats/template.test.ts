@@ -680,7 +680,7 @@ describe('readQuestionSheet: problems', () => {
 		]);
 	});
 
-	it('returns a problem quickly for 10 MB of junk, whatever the name', async () => {
+	it('returns a problem for 10 MB of junk, whatever the name', async () => {
 		// A fixed xorshift sequence: the same junk on every run.
 		let seed = 0x9e3779b9;
 		const junk = new Uint8Array(maxQuestionFileBytes);
@@ -701,10 +701,8 @@ describe('readQuestionSheet: problems', () => {
 			[junk, 'junk.xlsx'],
 			[text, 'junk.csv']
 		] as const) {
-			const started = performance.now();
 			const result = await readQuestionSheet(bytes, name);
 			expect(result.problems.length, name).toBeGreaterThan(0);
-			expect(performance.now() - started, name).toBeLessThan(5000);
 			if (bytes === text) expect(result.problems).toEqual([{ row: 1, code: 'file_too_large', value: '>20000' }]);
 		}
 	});
