@@ -6,7 +6,7 @@ import { makeExam } from '../testing/exams';
 import { tinyBank, type TinyBank } from '../testing/tiny-bank';
 import { itemsWithKeys, saveAnswers, startAttempt } from './attempts';
 import { paperOf } from './paper-view';
-import { answersFromEntry, entryFromAnswer, enterAnswers, entryLetters, paperAttemptInScope, startPaperAttempt, type EntryQuestion, type EntryValue } from './paper-entry';
+import { answersFromEntry, entryFromAnswer, enterAnswers, entryLetters, listPaperAttempts, paperAttemptInScope, startPaperAttempt, type EntryQuestion, type EntryValue } from './paper-entry';
 import { examResults } from './results';
 
 const now = Date.UTC(2026, 11, 10, 2);
@@ -62,6 +62,8 @@ describe('paper tests', () => {
 		const branchB = await managementScope(db, { unitId: tree.branchB, roles: ['member', 'secretary'] });
 		const branchA = await managementScope(db, { unitId: tree.branchA, roles: ['member', 'secretary'] });
 		expect(await paperAttemptInScope(db, branchB, examId, started.attemptId)).toBe('forbidden');
+		expect(await listPaperAttempts(db, examId, branchB)).toEqual([]);
+		expect(await listPaperAttempts(db, examId, branchA)).toMatchObject([{ attemptId: started.attemptId, loginId: 'p1', enteredAt: null, scoreCents: null }]);
 		const found = await paperAttemptInScope(db, branchA, examId, started.attemptId);
 		expect(found).toMatchObject({ member: { loginId: 'p1', unitPath: '测试党委/测试总支/一支部' } });
 		expect(await paperAttemptInScope(db, branchA, examId + 1, started.attemptId)).toBe('not_found');
@@ -77,7 +79,10 @@ describe('paper tests', () => {
 		expect(questions.map((q) => q.type)).toEqual(['single', 'single', 'multiple', 'true_false', 'fill']);
 		const keys = await itemsWithKeys(db, started.attemptId);
 		const letterOf = (q: EntryQuestion, original: number) => entryLetters[q.optionOrder.indexOf(original)] as string;
-		const [s, s2, mq, tf, fill] = questions as [EntryQuestion, EntryQuestion, EntryQuestion, EntryQuestion, EntryQuestion];
+		// The two single-choice questions come in a random order; s3 is the one with three options.
+		const [s, s3] = questions.slice(0, 2).sort((a, b) => b.optionOrder.length - a.optionOrder.length) as [EntryQuestion, EntryQuestion];
+		const [mq, tf, fill] = questions.slice(2) as [EntryQuestion, EntryQuestion, EntryQuestion];
+		expect([s.optionOrder.length, s3.optionOrder.length]).toEqual([4, 3]);
 		const keyOf = (position: number) => keys.find((k) => k.position === position)!.key;
 		const sKey = keyOf(s.position) as { correct: number };
 		const mKey = keyOf(mq.position) as { correct: number[] };
@@ -85,20 +90,23 @@ describe('paper tests', () => {
 		const values = new Map<number, EntryValue>([
 			// Lower case and full width are read as the letters they are.
 			[s.position, { text: letterOf(s, sKey.correct).toLowerCase() }],
-			[s2.position, { text: '' }],
+			[s3.position, { text: '' }],
 			[mq.position, { text: mKey.correct.map((i) => letterOf(mq, i)).join('、').normalize('NFKC').replace(/[A-H]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 0xfee0)) }],
 			[tf.position, { text: '对' }],
 			[fill.position, { blanks: ['季度', ' 月 '] }]
 		]);
 		const good = answersFromEntry(questions, values);
 		expect(good.errors).toEqual([]);
-		expect(good.answers).toEqual([
-			{ position: s.position, answer: { type: 'single', choice: sKey.correct } },
-			{ position: s2.position, answer: null },
-			{ position: mq.position, answer: { type: 'multiple', choices: [0, 2] } },
-			{ position: tf.position, answer: { type: 'true_false', value: true } },
-			{ position: fill.position, answer: { type: 'fill', blanks: ['季度', '月'] } }
-		]);
+		const byPosition = <T extends { position: number }>(list: T[]) => [...list].sort((a, b) => a.position - b.position);
+		expect(good.answers).toEqual(
+			byPosition([
+				{ position: s.position, answer: { type: 'single', choice: sKey.correct } },
+				{ position: s3.position, answer: null },
+				{ position: mq.position, answer: { type: 'multiple', choices: [0, 2] } },
+				{ position: tf.position, answer: { type: 'true_false', value: true } },
+				{ position: fill.position, answer: { type: 'fill', blanks: ['季度', '月'] } }
+			])
+		);
 		// And back, for showing what was entered.
 		expect(entryFromAnswer(mq, { type: 'multiple', choices: [0, 2] }).text).toBe(mKey.correct.map((i) => letterOf(mq, i)).sort().join(''));
 		expect(entryFromAnswer(s, { type: 'single', choice: sKey.correct }).text).toBe(letterOf(s, sKey.correct));
@@ -107,20 +115,22 @@ describe('paper tests', () => {
 			questions,
 			new Map<number, EntryValue>([
 				[s.position, { text: 'AB' }],
-				// s2 has three options: D is not one of them.
-				[s2.position, { text: 'D' }],
+				// s3 has three options: D is not one of them.
+				[s3.position, { text: 'D' }],
 				[mq.position, { text: 'A A' }],
 				[tf.position, { text: '也许' }],
 				[fill.position, { blanks: ['季度', '长'.repeat(201)] }]
 			])
 		);
-		expect(bad.errors).toEqual([
-			{ position: s.position, problem: 'one_letter' },
-			{ position: s2.position, problem: 'letters' },
-			{ position: mq.position, problem: 'repeated' },
-			{ position: tf.position, problem: 'true_false' },
-			{ position: fill.position, problem: 'blank_too_long', blank: 2 }
-		]);
+		expect(bad.errors).toEqual(
+			byPosition([
+				{ position: s.position, problem: 'one_letter' },
+				{ position: s3.position, problem: 'letters' },
+				{ position: mq.position, problem: 'repeated' },
+				{ position: tf.position, problem: 'true_false' },
+				{ position: fill.position, problem: 'blank_too_long', blank: 2 }
+			])
+		);
 	});
 
 	it('stores the entered answers and submits them in one step, or changes nothing', async () => {

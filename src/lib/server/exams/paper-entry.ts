@@ -1,5 +1,6 @@
 import type { Db } from '../db';
-import type { Attempt, QuestionType } from '../db/schema';
+import type { Attempt } from '../db/schema';
+import type { QuestionType } from '../bank/types';
 import { unitInScope, type Scope } from '../org/scope';
 import { unitPaths } from '../org/units';
 import { startAttempt, submitAttempt, type StartProblem } from './attempts';
@@ -58,6 +59,47 @@ export async function paperAttemptInScope(db: Db, scope: Scope, examId: number, 
 	if (!unitInScope(scope, member.unit_id)) return 'forbidden';
 	const paths = unitPaths(await db.selectFrom('unit').select(['id', 'name', 'parent_id']).execute());
 	return { attempt, member: { id: member.id, name: member.name, loginId: member.login_id, unitId: member.unit_id, unitPath: paths.get(member.unit_id) ?? '' } };
+}
+
+export type PaperAttemptRow = {
+	attemptId: number;
+	memberId: number;
+	name: string;
+	loginId: string;
+	unitPath: string;
+	printedAt: number;
+	enteredAt: number | null;
+	scoreCents: number | null;
+	maxCents: number;
+	passed: boolean | null;
+};
+
+/** The test's paper attempts in the manager's scope: printed and waiting for entry first, then entered ones. */
+export async function listPaperAttempts(db: Db, examId: number, scope: Scope): Promise<PaperAttemptRow[]> {
+	if (scope.kind === 'none') return [];
+	let query = db
+		.selectFrom('attempt')
+		.innerJoin('member', 'member.id', 'attempt.member_id')
+		.select(['attempt.id', 'attempt.member_id', 'attempt.started_at', 'attempt.submitted_at', 'attempt.score_cents', 'attempt.max_cents', 'attempt.passed', 'member.name', 'member.login_id', 'member.unit_id'])
+		.where('attempt.exam_id', '=', examId)
+		.where('attempt.mode', '=', 'paper');
+	if (scope.kind === 'units') query = query.where('member.unit_id', 'in', [...scope.unitIds]);
+	const rows = await query.execute();
+	const paths = unitPaths(await db.selectFrom('unit').select(['id', 'name', 'parent_id']).execute());
+	return rows
+		.map((r) => ({
+			attemptId: r.id,
+			memberId: r.member_id,
+			name: r.name,
+			loginId: r.login_id,
+			unitPath: paths.get(r.unit_id) ?? '',
+			printedAt: r.started_at,
+			enteredAt: r.submitted_at,
+			scoreCents: r.score_cents,
+			maxCents: r.max_cents,
+			passed: r.passed === null ? null : r.passed === 1
+		}))
+		.sort((a, b) => Number(a.enteredAt !== null) - Number(b.enteredAt !== null) || b.printedAt - a.printedAt || a.attemptId - b.attemptId);
 }
 
 // ---- entering the answers --------------------------------------------------------------------------------
