@@ -1,5 +1,5 @@
 import type { Db } from '../db';
-import type { QuestionType } from '../db/schema';
+import type { QuestionType } from '../bank/types';
 import { decodeKey } from '../bank/questions';
 import { unitPaths } from '../org/units';
 import { gradeAttempt } from './attempts';
