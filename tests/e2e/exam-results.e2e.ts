@@ -65,9 +65,8 @@ test('the committee follows the running test on a phone and downloads who has no
 		expect(await cell('县第一中学党总支', label), label).toBe(sum);
 	}
 	expect(await cell('第一中学教师第一支部', '应参考')).toBeGreaterThanOrEqual(9);
-	// The demo has this test taken in 第二支部 and 机关 only.
-	expect(await cell('第一中学教师第二支部', '已交卷')).toBeGreaterThan(0);
-	expect(await cell('县教育局机关党支部', '已交卷')).toBeGreaterThan(0);
+	// The demo has this test taken by some members of 第二支部 and 机关 (a random few).
+	expect((await cell('第一中学教师第二支部', '已交卷')) + (await cell('县教育局机关党支部', '已交卷'))).toBeGreaterThan(0);
 
 	const list = page.getByRole('table', { name: /未参考名单/ });
 	await expect(list).toContainText('1109');

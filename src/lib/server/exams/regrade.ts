@@ -1,7 +1,7 @@
 import type { Db } from '../db';
 import type { QuestionType } from '../bank/types';
 import { decodeKey } from '../bank/questions';
-import { unitPaths } from '../org/units';
+import { unitTree } from '../org/units';
 import { gradeAttempt } from './attempts';
 import { passed, scoreAnswer, type Answer } from './scoring';
 
@@ -106,12 +106,15 @@ async function plan(db: Db, examId: number, questionId: number): Promise<Plan | 
 	const memberIds = [...new Set(changed.map(([, e]) => e.memberId))];
 	const members = memberIds.length ? await db.selectFrom('member').select(['id', 'name', 'login_id', 'unit_id']).where('id', 'in', memberIds).execute() : [];
 	const memberOf = new Map(members.map((m) => [m.id, m]));
-	const paths = unitPaths(await db.selectFrom('unit').select(['id', 'name', 'parent_id']).execute());
+	const tree = await unitTree(db, { includeArchived: true });
+	const paths = new Map(tree.map((u) => [u.id, u.path]));
+	const order = new Map(tree.map((u, i) => [u.id, i]));
 	const changes: RegradeChange[] = changed
 		.map(([attemptId, e]) => {
 			const m = memberOf.get(e.memberId);
 			const newScore = e.oldScore + e.delta;
 			return {
+				unitOrder: m ? (order.get(m.unit_id) ?? 0) : 0,
 				attemptId,
 				memberId: e.memberId,
 				name: m?.name ?? '',
@@ -124,7 +127,9 @@ async function plan(db: Db, examId: number, questionId: number): Promise<Plan | 
 				newPassed: passed(newScore, exam.pass_cents)
 			};
 		})
-		.sort((a, b) => a.unitPath.localeCompare(b.unitPath) || a.loginId.localeCompare(b.loginId));
+		// In the tree's order, as the results table lists members.
+		.sort((a, b) => a.unitOrder - b.unitOrder || a.loginId.localeCompare(b.loginId))
+		.map(({ unitOrder: _, ...change }) => change);
 
 	const fromIds = [...new Set(stale.map((i) => i.key_version_id))];
 	const fromVersions = (await db.selectFrom('question_version').select('version').where('id', 'in', fromIds).orderBy('version').execute()).map((v) => v.version);
