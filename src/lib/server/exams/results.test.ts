@@ -10,6 +10,7 @@ import { startAttempt } from './attempts';
 import { startPaperAttempt } from './paper-entry';
 import { bestAttempt, examProgress, examResults, participationRate, sortResults, type ResultRow } from './results';
 import { examFileName, notTakenXlsx, resultsXlsx } from './results-file';
+import { resultsFilterFromQuery } from './results-query';
 
 const now = Date.UTC(2026, 11, 10, 2);
 const minute = 60_000;
@@ -230,5 +231,13 @@ describe('bestAttempt and sortResults', () => {
 		const rows = [row('x', '张三', 5), row('y', '李四', null), row('z', '王五', 5)];
 		expect(sortResults([...rows], 'name').map((r) => r.name)).toEqual(['李四', '王五', '张三']);
 		expect(sortResults([...rows], 'score_desc').map((r) => r.loginId)).toEqual(['x', 'z', 'y']);
+	});
+});
+
+describe('resultsFilterFromQuery', () => {
+	it('reads a unit id and a known sort, and ignores anything else', () => {
+		expect(resultsFilterFromQuery(new URLSearchParams('unit=12&sort=score_asc'))).toEqual({ unitId: 12, sort: 'score_asc' });
+		expect(resultsFilterFromQuery(new URLSearchParams('unit=abc&sort=drop table'))).toEqual({ sort: 'unit' });
+		expect(resultsFilterFromQuery(new URLSearchParams(''))).toEqual({ sort: 'unit' });
 	});
 });

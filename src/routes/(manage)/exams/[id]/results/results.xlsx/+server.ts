@@ -7,6 +7,7 @@ import { publishedExamOr404 } from '$lib/server/exams/published';
 import { examResults } from '$lib/server/exams/results';
 import { examFileName, resultsXlsx } from '$lib/server/exams/results-file';
 import { resultsFilterFromQuery } from '$lib/server/exams/results-query';
+import { unitInScope } from '$lib/server/org/scope';
 import { unitPaths } from '$lib/server/org/units';
 import type { RequestHandler } from './$types';
 
@@ -20,7 +21,8 @@ export const GET: RequestHandler = async ({ params, url }) => {
 	if (!results) error(404, 'not_found');
 	const paths = unitPaths(await db().selectFrom('unit').select(['id', 'name', 'parent_id']).execute());
 	// What the sheet covers: the unit filtered on, else the manager's own unit (a secretary) or everything.
-	const scopeLabel = filter.unitId !== undefined ? (paths.get(filter.unitId) ?? '') : scope.kind === 'all' ? '全部单位' : (paths.get(member.unitId) ?? '');
+	const scopeLabel =
+		filter.unitId !== undefined && unitInScope(scope, filter.unitId) ? (paths.get(filter.unitId) ?? '') : scope.kind === 'all' ? '全部单位' : (paths.get(member.unitId) ?? '');
 	const bytes = await resultsXlsx(results, { timeZone: readConfig().timeZone, scopeLabel, now });
 	return fileResponse(bytes, examFileName(exam, '成绩表'), xlsxType);
 };
