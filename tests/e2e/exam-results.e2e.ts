@@ -189,6 +189,8 @@ test('a corrected key is previewed and applied, and the results show the new sco
 });
 
 test('a paper test is printed, entered by letter and counted in the results', async ({ browser, baseURL }) => {
+	// Twenty answers typed one by one, a PDF and a full-page screenshot: slower than most when the suite runs in parallel.
+	test.setTimeout(120_000);
 	const { current } = demoExams(baseURL);
 	const page = await pageAs(browser, demo.committee);
 	await page.goto(`/exams/${current.id}/paper?q=1108`);

@@ -46,7 +46,20 @@ const rows = (): Row[] => [
 	{ route: '/bank/template.xlsx', path: '/bank/template.xlsx', expect: signedIn(403, 403, 200) },
 	{ route: '/bank/export', path: '/bank/export?format=xlsx', expect: signedIn(403, 403, 200) },
 	{ route: '/bank/export', path: '/bank/export?format=moodle&status=active', expect: signedIn(403, 403, 200) },
-	{ route: '/bank/export', path: '/bank/export?format=gift', expect: signedIn(403, 403, 200) }
+	{ route: '/bank/export', path: '/bank/export?format=gift', expect: signedIn(403, 403, 200) },
+	// Following a test and its results: secretaries (their subtree) and the committee; regrading is the committee's.
+	// Test 1 is the demo's first past test (published); 999999 exists nowhere.
+	{ route: '/exams/[id]/progress', path: '/exams/1/progress', expect: signedIn(403, 200, 200) },
+	{ route: '/exams/[id]/progress', path: '/exams/999999/progress', expect: signedIn(403, 404, 404) },
+	{ route: '/exams/[id]/progress/not-taken.xlsx', path: '/exams/1/progress/not-taken.xlsx', expect: signedIn(403, 200, 200) },
+	{ route: '/exams/[id]/results', path: '/exams/1/results', expect: signedIn(403, 200, 200) },
+	{ route: '/exams/[id]/results', path: '/exams/1/results?unit=999999&sort=score_desc', expect: signedIn(403, 200, 200) },
+	{ route: '/exams/[id]/results/results.xlsx', path: '/exams/1/results/results.xlsx?sort=name', expect: signedIn(403, 200, 200) },
+	{ route: '/exams/[id]/regrade', path: '/exams/1/regrade', expect: signedIn(403, 403, 200) },
+	{ route: '/exams/[id]/regrade', path: '/exams/1/regrade?question=999999', expect: signedIn(403, 403, 200) },
+	{ route: '/exams/[id]/paper', path: '/exams/1/paper', expect: signedIn(403, 200, 200) },
+	{ route: '/exams/[id]/paper/[attemptId]', path: '/exams/1/paper/999999', expect: signedIn(403, 404, 404) },
+	{ route: '/exams/[id]/paper/[attemptId]/entry', path: '/exams/1/paper/999999/entry', expect: signedIn(403, 404, 404) }
 ];
 
 /** Route ids from src/routes, groups removed: what the app actually serves. */
