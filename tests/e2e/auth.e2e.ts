@@ -95,7 +95,7 @@ test('the session cookie is HttpOnly and SameSite=Lax', async ({ browser }) => {
 	expect(expiresInDays).toBeLessThanOrEqual(30);
 });
 
-test('pages carry the Content-Security-Policy, and JSON endpoints refuse other content types', async ({ request }) => {
+test('pages carry the Content-Security-Policy, and JSON endpoints refuse other content types', async ({ request, baseURL }) => {
 	const response = await request.get('/login');
 	const csp = response.headers()['content-security-policy'] ?? '';
 	expect(csp).toContain("object-src 'none'");
@@ -103,7 +103,7 @@ test('pages carry the Content-Security-Policy, and JSON endpoints refuse other c
 	expect(csp).toContain("frame-ancestors 'none'");
 	expect(csp).toMatch(/script-src 'self' 'nonce-/);
 
-	const form = await request.post('/api/health', { form: { a: '1' }, headers: { origin: 'http://localhost:4173' } });
+	const form = await request.post('/api/health', { form: { a: '1' }, headers: { origin: new URL(baseURL ?? '').origin } });
 	expect(form.status()).toBe(415);
 
 	// A form post from another site is stopped by SvelteKit's origin check.

@@ -47,11 +47,12 @@ const rows = (): Row[] => [
 	{ route: '/bank/export', path: '/bank/export?format=xlsx', expect: signedIn(403, 403, 200) },
 	{ route: '/bank/export', path: '/bank/export?format=moodle&status=active', expect: signedIn(403, 403, 200) },
 	{ route: '/bank/export', path: '/bank/export?format=gift', expect: signedIn(403, 403, 200) },
-	// Setting up tests is the committee's alone (the demo has no test yet, so ids that do not exist are 404).
+	// Setting up tests is the committee's alone.
 	{ route: '/exams', path: '/exams', expect: signedIn(403, 403, 200) },
 	{ route: '/exams/new', path: '/exams/new', expect: signedIn(403, 403, 200) },
 	{ route: '/exams/[id]', path: '/exams/999999', expect: signedIn(403, 403, 404) },
 	{ route: '/exams/[id]', path: '/exams/not-a-number', expect: signedIn(403, 403, 404) },
+	{ route: '/exams/[id]', path: '/exams/1', expect: signedIn(403, 403, 200) },
 	{ route: '/exams/[id]/makeups', path: '/exams/999999/makeups', expect: signedIn(403, 403, 404) },
 	// A member's own tests; someone else's attempt answers exactly like a missing one (404).
 	{ route: '/tests', path: '/tests', expect: signedIn(200, 200, 200) },
@@ -59,7 +60,20 @@ const rows = (): Row[] => [
 	{ route: '/attempts/[id]', path: '/attempts/999999', expect: signedIn(404, 404, 404) },
 	{ route: '/attempts/[id]/submit', path: '/attempts/999999/submit', expect: signedIn(404, 404, 404) },
 	{ route: '/attempts/[id]/result', path: '/attempts/999999/result', expect: signedIn(404, 404, 404) },
-	{ route: '/api/attempts/[id]/answers', path: '/api/attempts/999999/answers', expect: { anonymous: 401, member: 404, secretary: 404, committee: 404 } }
+	{ route: '/api/attempts/[id]/answers', path: '/api/attempts/999999/answers', expect: { anonymous: 401, member: 404, secretary: 404, committee: 404 } },
+	// Following a test and its results: secretaries (their subtree) and the committee; regrading is the committee's.
+	// Test 1 is the demo's first past test (published); 999999 exists nowhere.
+	{ route: '/exams/[id]/progress', path: '/exams/1/progress', expect: signedIn(403, 200, 200) },
+	{ route: '/exams/[id]/progress', path: '/exams/999999/progress', expect: signedIn(403, 404, 404) },
+	{ route: '/exams/[id]/progress/not-taken.xlsx', path: '/exams/1/progress/not-taken.xlsx', expect: signedIn(403, 200, 200) },
+	{ route: '/exams/[id]/results', path: '/exams/1/results', expect: signedIn(403, 200, 200) },
+	{ route: '/exams/[id]/results', path: '/exams/1/results?unit=999999&sort=score_desc', expect: signedIn(403, 200, 200) },
+	{ route: '/exams/[id]/results/results.xlsx', path: '/exams/1/results/results.xlsx?sort=name', expect: signedIn(403, 200, 200) },
+	{ route: '/exams/[id]/regrade', path: '/exams/1/regrade', expect: signedIn(403, 403, 200) },
+	{ route: '/exams/[id]/regrade', path: '/exams/1/regrade?question=999999', expect: signedIn(403, 403, 200) },
+	{ route: '/exams/[id]/paper', path: '/exams/1/paper', expect: signedIn(403, 200, 200) },
+	{ route: '/exams/[id]/paper/[attemptId]', path: '/exams/1/paper/999999', expect: signedIn(403, 404, 404) },
+	{ route: '/exams/[id]/paper/[attemptId]/entry', path: '/exams/1/paper/999999/entry', expect: signedIn(403, 404, 404) }
 ];
 
 /** Route ids from src/routes, groups removed: what the app actually serves. */

@@ -264,7 +264,10 @@ export type SubmitResult = { ok: true; alreadySubmitted: boolean } | { ok: false
  * nothing. An attempt submitted by the deadline is recorded at its deadline, not at the moment the sweep ran.
  */
 export async function submitAttempt(db: Db, attemptId: number, how: SubmittedHow, now = Date.now(), enteredBy: number | null = null): Promise<SubmitResult> {
-	return db.transaction().execute(async (trx) => {
+	// Inside a caller's transaction (a manager entering a paper's answers stores and submits them as one change),
+	// join it: Kysely cannot open a transaction within a transaction.
+	const inTransaction = <T>(work: (trx: Db) => Promise<T>) => (db.isTransaction ? work(db) : db.transaction().execute(work));
+	return inTransaction(async (trx) => {
 		const attempt = await trx.selectFrom('attempt').selectAll().where('id', '=', attemptId).executeTakeFirst();
 		if (!attempt) return { ok: false, problem: 'not_found' } as const;
 		if (attempt.submitted_at !== null) return { ok: true, alreadySubmitted: true } as const;
