@@ -271,7 +271,7 @@ describe('memberHistory', () => {
 		const attemptId = await started(id, m, closesAt + day);
 		const during = await memberHistory(db, m, closesAt + day + hour);
 		expect(during[0]?.attempts).toEqual([
-			{ id: attemptId, number: 1, submittedAt: closesAt + day + 30 * minute, deadlineAt: closesAt + day + 30 * minute, scoreCents: null, maxCents: expect.any(Number), passed: null, scoreVisible: false, makeup: true }
+			{ id: attemptId, number: 1, submittedAt: closesAt + day + 30 * minute, deadlineAt: closesAt + day + 30 * minute, scoreCents: null, maxCents: expect.any(Number), passed: null, scoreVisible: false, makeup: true, paper: false }
 		]);
 		const after = await memberHistory(db, m, closesAt + 2 * day);
 		expect(after[0]?.attempts[0]).toMatchObject({ scoreVisible: true, scoreCents: 0, passed: false, makeup: true });
