@@ -1,9 +1,9 @@
 // Numbers on the progress and results pages, the same in both languages. Safe for components to import.
 
+import { centsToPoints as points } from '$lib/points';
+
 /** Points from integer cents: 8550 → "85.5", 8000 → "80". */
-export function points(cents: number): string {
-	return (cents / 100).toFixed(2).replace(/\.?0+$/, '');
-}
+export { points };
 
 /** A signed change in points: "+2", "−1.5", "0". */
 export function signedPoints(cents: number): string {

@@ -7,6 +7,9 @@ import { demo, pageAs } from './helpers';
 
 const phone = { width: 390, height: 844 };
 
+/** The visible save status in the test page's status bar. */
+const saveStatus = (page: Page) => page.getByRole('region', { name: '答题状态' }).locator('.status');
+
 /** `YYYY-MM-DDTHH:MM` in the organization's time zone (Asia/Shanghai), for datetime-local inputs. */
 function localInput(at: number): string {
 	const parts = new Intl.DateTimeFormat('en-CA', {
@@ -32,7 +35,7 @@ async function startTest(page: Page, title: string): Promise<number> {
 
 async function answerFirst(page: Page) {
 	await page.locator('#question-1 label.option').first().click();
-	await expect(page.getByRole('status').first()).toHaveText('已全部保存');
+	await expect(saveStatus(page)).toHaveText('已全部保存');
 }
 
 test('time runs out: the attempt is submitted with its saved answers, and a make-up gives another attempt', async ({ browser }) => {

@@ -1,10 +1,14 @@
 import { expect, test, type Browser, type Page } from '@playwright/test';
 import { pageAs } from './helpers';
 
-// A member takes this quarter's demo test on a phone. Demo members 1105–1109 and 1302–1309 have not taken it
-// (src/lib/server/demo/exams.ts); each test here uses its own member, since a member has one attempt.
+// A member takes this quarter's demo test on a phone. Demo members 11xx and 13xx have not taken it
+// (src/lib/server/demo/exams.ts); each test here uses its own member (1105–1107, 1303), since a member has one
+// attempt. Other files use 1104, 1108, 1109 and 1307–1309.
 
 const phone = { width: 390, height: 844 };
+
+/** The visible save status in the test page's status bar. */
+const saveStatus = (page: Page) => page.getByRole('region', { name: '答题状态' }).locator('.status');
 const currentTest = /2026年第四季度党员理论学习测试|季度党员理论学习测试/;
 
 type SavedAnswer = { position: number; answer: unknown; editedAt: number | null; flagged: boolean };
@@ -14,7 +18,7 @@ async function startCurrentTest(browser: Browser, loginId: string): Promise<{ pa
 	await page.locator('li', { hasText: currentTest }).first().getByRole('link', { name: '进入测试' }).click();
 	await page.getByRole('button', { name: '开始答题' }).click();
 	await page.waitForURL(/\/attempts\/\d+$/);
-	await expect(page.getByRole('status').first()).toHaveText('已全部保存');
+	await expect(saveStatus(page)).toHaveText('已全部保存');
 	return { page, attemptId: Number(page.url().split('/').pop()) };
 }
 
@@ -33,7 +37,7 @@ test('a member answers on a phone, reloads, goes offline and back, submits, and 
 
 	// Q1 (单选): choose the second option shown; it is saved within a second.
 	await question(page, 1).locator('label.option').nth(1).click();
-	await expect(page.getByRole('status').first()).toHaveText('已全部保存');
+	await expect(saveStatus(page)).toHaveText('已全部保存');
 	const q1 = (await serverAnswers(page, attemptId)).find((a) => a.position === 1);
 	expect(q1?.answer).not.toBeNull();
 
@@ -51,11 +55,11 @@ test('a member answers on a phone, reloads, goes offline and back, submits, and 
 	const fill = page.locator('section', { has: page.getByRole('heading', { name: '填空题' }) }).locator('.card').first();
 	const fillPosition = Number((await fill.getAttribute('id'))?.split('-')[1]);
 	await fill.locator('input[type=text]').first().fill('实事求是');
-	await expect(page.getByRole('status').first()).toContainText('网络已断开');
+	await expect(saveStatus(page)).toContainText('网络已断开');
 
 	// Back online: everything queued reaches the server, in order.
 	await page.context().setOffline(false);
-	await expect(page.getByRole('status').first()).toHaveText('已全部保存', { timeout: 15_000 });
+	await expect(saveStatus(page)).toHaveText('已全部保存', { timeout: 15_000 });
 	const saved = await serverAnswers(page, attemptId);
 	expect(saved.find((a) => a.position === 2)?.answer).toMatchObject({ type: 'single' });
 	expect(saved.find((a) => a.position === tfPosition)?.answer).toEqual({ type: 'true_false', value: true });
@@ -101,20 +105,20 @@ test('two tabs: the answer edited last is the one kept, whatever order the saves
 	const { page: tabA, attemptId } = await startCurrentTest(browser, '1106');
 	const tabB = await tabA.context().newPage();
 	await tabB.goto(`/attempts/${attemptId}`);
-	await expect(tabB.getByRole('status').first()).toHaveText('已全部保存');
+	await expect(saveStatus(tabB)).toHaveText('已全部保存');
 
 	// Tab A loses the network and changes Q1; its save waits in the queue.
 	await tabA.context().setOffline(true);
 	await question(tabA, 1).locator('label.option').nth(0).click();
-	await expect(tabA.getByRole('status').first()).toContainText('网络已断开');
+	await expect(saveStatus(tabA)).toContainText('网络已断开');
 	// Both tabs share the context, so tab B is offline too: bring the network back only after B has queued a newer edit.
 	// People do not change one answer in two tabs within milliseconds; a moment apart, the later edit must win.
 	await tabB.waitForTimeout(300);
 	await question(tabB, 1).locator('label.option').nth(2).click();
 	const newest = await question(tabB, 1).locator('input[type=radio]').nth(2).getAttribute('value');
 	await tabA.context().setOffline(false);
-	await expect(tabA.getByRole('status').first()).toHaveText('已全部保存', { timeout: 15_000 });
-	await expect(tabB.getByRole('status').first()).toHaveText('已全部保存', { timeout: 15_000 });
+	await expect(saveStatus(tabA)).toHaveText('已全部保存', { timeout: 15_000 });
+	await expect(saveStatus(tabB)).toHaveText('已全部保存', { timeout: 15_000 });
 
 	// The server kept B's later edit even if A's older one arrived after it, and A shows it after refreshing.
 	const stored = (await serverAnswers(tabA, attemptId)).find((a) => a.position === 1);
@@ -133,7 +137,7 @@ test('two tabs: the answer edited last is the one kept, whatever order the saves
 test('another member can neither open this attempt nor write to it', async ({ browser }) => {
 	const { page, attemptId } = await startCurrentTest(browser, '1107');
 	await question(page, 1).locator('label.option').first().click();
-	await expect(page.getByRole('status').first()).toHaveText('已全部保存');
+	await expect(saveStatus(page)).toHaveText('已全部保存');
 	const before = (await serverAnswers(page, attemptId)).find((a) => a.position === 1);
 	expect(before?.answer).not.toBeNull();
 
@@ -163,7 +167,7 @@ test('without JavaScript the test works as plain forms, one question per page', 
 	const context = await browser.newContext({ javaScriptEnabled: false, viewport: phone });
 	const page = await context.newPage();
 	await page.goto('/login');
-	await page.getByLabel('工号或手机号').fill('1108');
+	await page.getByLabel('工号或手机号').fill('1303');
 	await page.getByLabel('密码', { exact: true }).fill('e2e-Demo-Password-2026');
 	await page.getByRole('button', { name: '登录' }).click();
 	await page.locator('li', { hasText: currentTest }).first().getByRole('link', { name: '进入测试' }).click();

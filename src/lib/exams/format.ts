@@ -4,9 +4,7 @@ import { getLocale } from '$lib/paraglide/runtime';
 // Shared formatting for test pages (client-safe: no server imports).
 
 /** Points are stored in hundredths: 500 → "5", 250 → "2.5". */
-export function points(cents: number): string {
-	return (cents / 100).toFixed(2).replace(/\.?0+$/, '');
-}
+export { centsToPoints as points } from '$lib/points';
 
 /** `2026Q4` → 2026年第四季度 / 2026 Q4 */
 export function quarterLabel(quarter: string): string {

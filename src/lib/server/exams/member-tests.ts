@@ -1,22 +1,14 @@
 import type { Db } from '../db';
 import type { Exam } from '../db/schema';
 import { eligibility, type Eligibility } from './attempts';
-import { inAudience } from './exams';
+import { inAudience, toSettings, type ExamSettings } from './exams';
 
 // The tests a member sees on their home page: the ones they can start or resume now, and the ones about to open.
 
-export type MemberTest = {
+export type MemberTest = ExamSettings & {
 	id: number;
-	title: string;
-	quarter: string;
-	kind: Exam['kind'];
-	opensAt: number;
-	closesAt: number;
-	durationMinutes: number;
-	passCents: number;
 	questionCount: number;
 	totalCents: number;
-	attemptsAllowed: number;
 	attemptsUsed: number;
 	/** What the member can do now. */
 	can: Eligibility;
@@ -40,15 +32,8 @@ export async function describeTest(db: Db, exam: Exam, memberId: number, now: nu
 		.where('makeup_id', 'is', null)
 		.executeTakeFirstOrThrow();
 	return {
+		...toSettings(exam),
 		id: exam.id,
-		title: exam.title,
-		quarter: exam.quarter,
-		kind: exam.kind,
-		opensAt: exam.opens_at,
-		closesAt: exam.closes_at,
-		durationMinutes: exam.duration_minutes,
-		passCents: exam.pass_cents,
-		attemptsAllowed: exam.attempts_allowed,
 		attemptsUsed: Number(used.n),
 		...(await totals(db, exam.id)),
 		can: await eligibility(db, exam, memberId, now)

@@ -8,22 +8,8 @@ export type ExamKind = 'quarterly' | 'practice';
 export type ResultsPolicy = 'immediate' | 'after_close' | 'never';
 export type MultiplePolicy = 'all_or_nothing' | 'partial_half';
 
-/** `2026Q4` → 2026年第四季度 / 2026 Q4; anything else as it is. */
-export function quarterLabel(code: string): string {
-	const match = /^(\d{4})Q([1-4])$/.exec(code);
-	if (!match) return code;
-	const year = match[1] ?? '';
-	switch (match[2]) {
-		case '1':
-			return m.setup_quarter_1({ year });
-		case '2':
-			return m.setup_quarter_2({ year });
-		case '3':
-			return m.setup_quarter_3({ year });
-		default:
-			return m.setup_quarter_4({ year });
-	}
-}
+/** `2026Q4` → 2026年第四季度 / 2026 Q4: one wording for every page. */
+export { quarterLabel } from '$lib/exams/format';
 
 export const kindLabel: Record<ExamKind, () => string> = {
 	quarterly: () => m.setup_kind_quarterly(),
