@@ -12,7 +12,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agent } from 'node:http';
-import { cpuSeconds, ensureBuilt, openLoad, percentile, planSave, postSave, prepareExamLoad, send, sleep, startServer, stopServer, type Server } from './exam-load';
+import { cpuSeconds, ensureBuilt, machineLoad, openLoad, percentile, planSave, postSave, prepareExamLoad, send, sleep, startServer, stopServer, type Server } from './exam-load';
 
 const port = Number(process.env.BENCH_PORT ?? 4310);
 const memberCount = Number(process.env.BENCH_MEMBERS ?? 3000);
@@ -35,6 +35,7 @@ let server: Server | undefined;
 try {
 	ensureBuilt();
 	console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, node ${process.version}; the load generator runs on the same machine`);
+	console.log(`before: ${machineLoad()}`);
 	let started = performance.now();
 	const fixture = await prepareExamLoad(file, memberCount);
 	console.log(`set-up: ${fixture.members.length} members with started attempts of ${fixture.questions} questions and sessions, in ${((performance.now() - started) / 1000).toFixed(1)} s`);
@@ -87,13 +88,16 @@ try {
 	const show = (s: Step) =>
 		console.log(
 			`  offered ${s.offered.toFixed(0).padStart(5)}/s  achieved ${s.achieved.toFixed(0).padStart(5)}/s  p50 ${ms(s.p50)}  p95 ${ms(s.p95)}  p99 ${ms(s.p99)}  errors ${s.errors}` +
-				`  cpu: server ${pct(s.serverCpu)} generator ${pct(s.loadCpu)}${s.firstError ? `  first error: ${s.firstError}` : ''}`
+				`  cpu: server ${pct(s.serverCpu)} (${((s.serverCpu / s.achieved) * 1000).toFixed(2)} ms/save) generator ${pct(s.loadCpu)}${s.firstError ? `  first error: ${s.firstError}` : ''}`
 		);
 
 	// Warm-up: the JIT, SQLite's page cache and the sockets, before anything is measured.
 	await openLoad(baseRate, 5000, async () => void (await saveOnce()));
-	const bare = await closedLoop(agent, port, 2, 8);
-	console.log(`bare JSON endpoint (GET /api/health, select 1, no session), closed loop over ${connections} connections: ${bare.rate.toFixed(0)} req/s, p50 ${ms(bare.p50)} p95 ${ms(bare.p95)}, errors ${bare.errors}`);
+	const bare = await closedLoop(agent, port, pid, 2, 8);
+	console.log(
+		`bare JSON endpoint (GET /api/health, select 1, no session), closed loop over ${connections} connections: ${bare.rate.toFixed(0)} req/s, p50 ${ms(bare.p50)} p95 ${ms(bare.p95)}, errors ${bare.errors}` +
+			`  cpu: server ${pct(bare.serverCpu)} (${((bare.serverCpu / bare.rate) * 1000).toFixed(2)} ms/request)`
+	);
 
 	console.log(`autosave (POST /api/attempts/:id/answers, one save, session cookie), open model over at most ${connections} connections:`);
 	const base = await openStep(baseRate, baseSeconds);
@@ -119,6 +123,7 @@ try {
 		else bad = step.offered;
 	}
 	console.log(`max rate with p95 ≤ ${p95Limit} ms and no errors: ${best.toFixed(0)} saves/s; bare endpoint ${bare.rate.toFixed(0)} req/s`);
+	console.log(`after: ${machineLoad()}`);
 	const ratio = bare.rate > 0 ? best / bare.rate : 0;
 	console.log(
 		`autosave: rate=${base.achieved.toFixed(0)} p50=${base.p50.toFixed(1)} p95=${base.p95.toFixed(1)} p99=${base.p99.toFixed(1)} errors=${base.errors} max=${best.toFixed(0)} bare=${bare.rate.toFixed(0)} ratio=${ratio.toFixed(2)}`
@@ -130,13 +135,15 @@ try {
 }
 
 /** `connections` requests in flight at all times for `seconds` after `warm` seconds; the server's ceiling. */
-async function closedLoop(agent: Agent, port: number, warm: number, seconds: number) {
+async function closedLoop(agent: Agent, port: number, pid: number | undefined, warm: number, seconds: number) {
 	const latencies: number[] = [];
 	let errors = 0;
 	let done = 0;
 	const t0 = performance.now();
 	const windowStart = t0 + warm * 1000;
 	const end = windowStart + seconds * 1000;
+	let cpu0 = 0;
+	const mark = setTimeout(() => (cpu0 = cpuSeconds(pid)), warm * 1000);
 	await Promise.all(
 		Array.from({ length: connections }, async () => {
 			while (performance.now() < end) {
@@ -155,8 +162,10 @@ async function closedLoop(agent: Agent, port: number, warm: number, seconds: num
 			}
 		})
 	);
+	const serverCpu = (cpuSeconds(pid) - cpu0) / seconds;
+	clearTimeout(mark);
 	latencies.sort((a, b) => a - b);
-	return { rate: latencies.length / seconds, done, errors, p50: percentile(latencies, 50), p95: percentile(latencies, 95) };
+	return { rate: latencies.length / seconds, done, errors, p50: percentile(latencies, 50), p95: percentile(latencies, 95), serverCpu };
 }
 
 function ms(value: number): string {

@@ -10,11 +10,11 @@
 // Knobs (environment): BENCH_PORT (4312), BENCH_MEMBERS (3000), BENCH_KILLS (20), BENCH_CONNECTIONS (32).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { Agent } from 'node:http';
-import { cpus, loadavg, tmpdir } from 'node:os';
+import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDatabase } from '../../src/lib/server/db/index';
 import { parseAnswer } from '../../src/lib/server/exams/scoring';
-import { ensureBuilt, openLoad, planSave, postSave, prepareExamLoad, sleep, startServer, stopServer, type PlannedSave, type Server } from './exam-load';
+import { ensureBuilt, machineLoad, openLoad, planSave, postSave, prepareExamLoad, sleep, startServer, stopServer, type PlannedSave, type Server } from './exam-load';
 
 const port = Number(process.env.BENCH_PORT ?? 4312);
 const memberCount = Number(process.env.BENCH_MEMBERS ?? 3000);
@@ -34,7 +34,7 @@ const stored = (save: PlannedSave) => JSON.stringify(parseAnswer(save.type, save
 
 try {
 	ensureBuilt();
-	console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, node ${process.version}; load average ${loadAverage()}`);
+	console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, node ${process.version}; ${machineLoad()}`);
 	let t = performance.now();
 	const fixture = await prepareExamLoad(file, memberCount);
 	console.log(`set-up: ${fixture.members.length} members with started attempts of ${fixture.questions} questions and sessions, in ${((performance.now() - t) / 1000).toFixed(1)} s`);
@@ -126,10 +126,4 @@ try {
 } finally {
 	if (server) await stopServer(server, 'SIGKILL');
 	rmSync(dir, { recursive: true, force: true });
-}
-
-function loadAverage(): string {
-	return loadavg()
-		.map((n) => n.toFixed(1))
-		.join(' ');
 }

@@ -4,6 +4,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { Agent, request } from 'node:http';
+import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createSession, generateSessionToken, sessionCookieName } from '../../src/lib/server/auth/session';
 import { coverage } from '../../src/lib/server/bank/questions';
@@ -185,8 +186,12 @@ export async function postSave(agent: Agent, port: number, save: PlannedSave, ti
 
 // ---- the built server ------------------------------------------------------------------------------------
 
-/** Builds the app when build/ is missing or older than anything under src/ (a stale build measures old code). */
+/**
+ * Builds the app when build/ is missing or older than anything under src/ (a stale build measures old code).
+ * BENCH_BUILD=<folder> runs another build instead (e.g. a copy of an older one, to compare), as it is.
+ */
 export function ensureBuilt(): void {
+	if (process.env.BENCH_BUILD) return;
 	const entry = join(root, 'build/index.js');
 	const builtAt = existsSync(entry) ? statSync(entry).mtimeMs : 0;
 	if (builtAt > 0 && newestUnder(join(root, 'src')) < builtAt) return;
@@ -199,6 +204,7 @@ function newestUnder(dir: string): number {
 	let newest = 0;
 	for (const entry of readdirSync(dir, { withFileTypes: true })) {
 		const path = join(dir, entry.name);
+		if (entry.name.endsWith('.test.ts')) continue;
 		newest = Math.max(newest, entry.isDirectory() ? newestUnder(path) : statSync(path).mtimeMs);
 	}
 	return newest;
@@ -208,10 +214,12 @@ export type Server = { child: ChildProcess; port: number; exited: Promise<number
 
 /** Starts `node src/cli/serve.js` on `file` (itself, not through npm, so SIGKILL reaches the server) and waits until it answers. */
 export async function startServer(file: string, port: number): Promise<Server> {
-	const child = spawn(process.execPath, ['src/cli/serve.js'], {
+	const entry = process.env.BENCH_BUILD ? join(resolve(process.env.BENCH_BUILD), 'index.js') : 'src/cli/serve.js';
+	const child = spawn(process.execPath, [entry], {
 		cwd: root,
 		env: {
 			...process.env,
+			BODY_SIZE_LIMIT: '16M',
 			PORT: String(port),
 			HOST: '127.0.0.1',
 			ORIGIN: `http://127.0.0.1:${port}`,
@@ -316,6 +324,13 @@ export async function openLoad(rate: number, durationMs: number, fire: (schedule
 export function percentile(sorted: number[], p: number): number {
 	if (sorted.length === 0) return Number.NaN;
 	return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
+}
+
+/** The machine's load averages; other work on the machine shows in every figure, so the benchmarks print it. */
+export function machineLoad(): string {
+	const [one = 0, five = 0] = loadavg();
+	const busy = one > cpus().length ? ' (busier than its cores: other work is running, figures will be low)' : '';
+	return `load average ${one.toFixed(1)} (1 min) ${five.toFixed(1)} (5 min) on ${cpus().length} cores${busy}`;
 }
 
 /** CPU seconds (user + system) a process has used, from /proc; NaN where /proc is not there. */
