@@ -12,7 +12,23 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agent } from 'node:http';
-import { cpuSeconds, ensureBuilt, machineLoad, openLoad, percentile, planSave, postSave, prepareExamLoad, send, sleep, startServer, stopServer, type Server } from './exam-load';
+import {
+	ensureBuilt,
+	machineLoad,
+	openLoad,
+	percentile,
+	planSave,
+	postSave,
+	prepareExamLoad,
+	send,
+	showUsage,
+	sleep,
+	startServer,
+	stopServer,
+	usageMeter,
+	type Server,
+	type Usage
+} from './exam-load';
 
 const port = Number(process.env.BENCH_PORT ?? 4310);
 const memberCount = Number(process.env.BENCH_MEMBERS ?? 3000);
@@ -26,7 +42,7 @@ const p95Limit = 200;
 const maxSteps = 14;
 const timeoutMs = 10_000;
 
-type Step = { offered: number; achieved: number; p50: number; p95: number; p99: number; errors: number; serverCpu: number; loadCpu: number; firstError?: string };
+type Step = { offered: number; achieved: number; p50: number; p95: number; p99: number; errors: number; usage: Usage; firstError?: string };
 
 const dir = mkdtempSync(join(tmpdir(), 'kaoping-bench-autosave-'));
 const file = join(dir, 'autosave.db');
@@ -54,10 +70,9 @@ try {
 		const t0 = performance.now();
 		const windowStart = t0 + warmSeconds * 1000;
 		const windowEnd = windowStart + seconds * 1000;
-		let cpu0 = { server: 0, load: 0 };
-		const cpuMark = setTimeout(() => (cpu0 = { server: cpuSeconds(pid), load: process.cpuUsage().user / 1e6 + process.cpuUsage().system / 1e6 }), warmSeconds * 1000);
-		let cpu1 = { server: 0, load: 0 };
-		const cpuEnd = setTimeout(() => (cpu1 = { server: cpuSeconds(pid), load: process.cpuUsage().user / 1e6 + process.cpuUsage().system / 1e6 }), (warmSeconds + seconds) * 1000);
+		let stop = usageMeter(pid);
+		let usage: Usage | undefined;
+		const marks = [setTimeout(() => (stop = usageMeter(pid)), warmSeconds * 1000), setTimeout(() => (usage = stop()), (warmSeconds + seconds) * 1000)];
 		await openLoad(rate, (warmSeconds + seconds) * 1000, async (scheduledAt) => {
 			const result = await saveOnce();
 			const doneAt = performance.now();
@@ -69,8 +84,7 @@ try {
 				firstError ??= result.error;
 			}
 		});
-		clearTimeout(cpuMark);
-		clearTimeout(cpuEnd);
+		marks.forEach(clearTimeout);
 		latencies.sort((a, b) => a - b);
 		return {
 			offered: rate,
@@ -79,25 +93,29 @@ try {
 			p95: percentile(latencies, 95),
 			p99: percentile(latencies, 99),
 			errors,
-			serverCpu: (cpu1.server - cpu0.server) / seconds,
-			loadCpu: (cpu1.load - cpu0.load) / seconds,
+			usage: usage ?? stop(),
 			firstError
 		};
 	}
 
-	const show = (s: Step) =>
+	const show = (s: Step) => {
 		console.log(
-			`  offered ${s.offered.toFixed(0).padStart(5)}/s  achieved ${s.achieved.toFixed(0).padStart(5)}/s  p50 ${ms(s.p50)}  p95 ${ms(s.p95)}  p99 ${ms(s.p99)}  errors ${s.errors}` +
-				`  cpu: server ${pct(s.serverCpu)} (${((s.serverCpu / s.achieved) * 1000).toFixed(2)} ms/save) generator ${pct(s.loadCpu)}${s.firstError ? `  first error: ${s.firstError}` : ''}`
+			`  offered ${s.offered.toFixed(0).padStart(5)}/s  achieved ${s.achieved.toFixed(0).padStart(5)}/s  p50 ${ms(s.p50)}  p95 ${ms(s.p95)}  p99 ${ms(s.p99)}  errors ${s.errors}${s.firstError ? ` (first: ${s.firstError})` : ''}`
 		);
+		console.log(`      ${showUsage(s.usage, s.achieved, 'save')}`);
+	};
 
 	// Warm-up: the JIT, SQLite's page cache and the sockets, before anything is measured.
 	await openLoad(baseRate, 5000, async () => void (await saveOnce()));
-	const bare = await closedLoop(agent, port, pid, 2, 8);
-	console.log(
-		`bare JSON endpoint (GET /api/health, select 1, no session), closed loop over ${connections} connections: ${bare.rate.toFixed(0)} req/s, p50 ${ms(bare.p50)} p95 ${ms(bare.p95)}, errors ${bare.errors}` +
-			`  cpu: server ${pct(bare.serverCpu)} (${((bare.serverCpu / bare.rate) * 1000).toFixed(2)} ms/request)`
-	);
+	const bare = await closedLoop(agent, port, pid, {}, 2, 8);
+	console.log(`bare JSON endpoint (GET /api/health: select 1, no session), closed loop over ${connections} connections:`);
+	console.log(`  ${bare.rate.toFixed(0)} req/s, p50 ${ms(bare.p50)} p95 ${ms(bare.p95)}, errors ${bare.errors}`);
+	console.log(`      ${showUsage(bare.usage, bare.rate, 'request')}`);
+	// For the profile, not the ratio: the same endpoint with a member's cookie pays for the session lookup too.
+	const member = fixture.members[0];
+	const withSession = await closedLoop(agent, port, pid, { cookie: member?.cookie ?? '' }, 1, 5);
+	console.log(`the same with a member's session cookie (session lookup in hooks.server.ts): ${withSession.rate.toFixed(0)} req/s, p50 ${ms(withSession.p50)}`);
+	console.log(`      ${showUsage(withSession.usage, withSession.rate, 'request')}`);
 
 	console.log(`autosave (POST /api/attempts/:id/answers, one save, session cookie), open model over at most ${connections} connections:`);
 	const base = await openStep(baseRate, baseSeconds);
@@ -135,22 +153,22 @@ try {
 }
 
 /** `connections` requests in flight at all times for `seconds` after `warm` seconds; the server's ceiling. */
-async function closedLoop(agent: Agent, port: number, pid: number | undefined, warm: number, seconds: number) {
+async function closedLoop(agent: Agent, port: number, pid: number | undefined, headers: Record<string, string>, warm: number, seconds: number) {
 	const latencies: number[] = [];
 	let errors = 0;
 	let done = 0;
 	const t0 = performance.now();
 	const windowStart = t0 + warm * 1000;
 	const end = windowStart + seconds * 1000;
-	let cpu0 = 0;
-	const mark = setTimeout(() => (cpu0 = cpuSeconds(pid)), warm * 1000);
+	let stop = usageMeter(pid);
+	const mark = setTimeout(() => (stop = usageMeter(pid)), warm * 1000);
 	await Promise.all(
 		Array.from({ length: connections }, async () => {
 			while (performance.now() < end) {
 				const sent = performance.now();
 				let ok = false;
 				try {
-					ok = (await send(agent, port, 'GET', '/api/health', {}, undefined, timeoutMs)).status === 200;
+					ok = (await send(agent, port, 'GET', '/api/health', headers, undefined, timeoutMs)).status === 200;
 				} catch {
 					ok = false;
 				}
@@ -162,16 +180,12 @@ async function closedLoop(agent: Agent, port: number, pid: number | undefined, w
 			}
 		})
 	);
-	const serverCpu = (cpuSeconds(pid) - cpu0) / seconds;
+	const usage = stop();
 	clearTimeout(mark);
 	latencies.sort((a, b) => a - b);
-	return { rate: latencies.length / seconds, done, errors, p50: percentile(latencies, 50), p95: percentile(latencies, 95), serverCpu };
+	return { rate: latencies.length / seconds, done, errors, p50: percentile(latencies, 50), p95: percentile(latencies, 95), usage };
 }
 
 function ms(value: number): string {
 	return `${value.toFixed(1).padStart(6)} ms`;
-}
-
-function pct(value: number): string {
-	return `${(value * 100).toFixed(0)}%`;
 }

@@ -333,14 +333,56 @@ export function machineLoad(): string {
 	return `load average ${one.toFixed(1)} (1 min) ${five.toFixed(1)} (5 min) on ${cpus().length} cores${busy}`;
 }
 
-/** CPU seconds (user + system) a process has used, from /proc; NaN where /proc is not there. */
-export function cpuSeconds(pid: number | undefined): number {
+/** What the server and the generator did over a window, as fractions of its wall time. */
+export type Usage = {
+	/** The server process's CPU time (all threads: JavaScript, GC, libuv's pool). */
+	serverCpu: number;
+	/** The server's JavaScript thread: on a CPU, waiting in the run queue for one (other work on the machine), and the rest, blocked in a system call (fsync) or idle. */
+	mainRun: number;
+	mainWait: number;
+	/** The load generator's CPU time. */
+	loadCpu: number;
+};
+
+type Counters = { cpu: number; run: number; wait: number; load: number; at: number };
+
+function counters(pid: number | undefined): Counters {
+	const load = process.cpuUsage();
+	const at = performance.now();
 	try {
 		const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
 		const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-		// utime and stime, in clock ticks (100 per second on Linux).
-		return (Number(fields[11]) + Number(fields[12])) / 100;
+		// schedstat of the process's first thread (its JavaScript thread): ns on a CPU, ns waiting for one, slices.
+		const [run = 'NaN', wait = 'NaN'] = readFileSync(`/proc/${pid}/schedstat`, 'utf8').trim().split(' ');
+		return {
+			// utime and stime, in clock ticks (100 per second on Linux).
+			cpu: (Number(fields[11]) + Number(fields[12])) / 100,
+			run: Number(run) / 1e9,
+			wait: Number(wait) / 1e9,
+			load: (load.user + load.system) / 1e6,
+			at
+		};
 	} catch {
-		return Number.NaN;
+		return { cpu: Number.NaN, run: Number.NaN, wait: Number.NaN, load: (load.user + load.system) / 1e6, at };
 	}
+}
+
+/** Starts measuring the server `pid` (from /proc; NaN where there is none); the function returned stops. */
+export function usageMeter(pid: number | undefined): () => Usage {
+	const a = counters(pid);
+	return () => {
+		const b = counters(pid);
+		const wall = (b.at - a.at) / 1000;
+		return { serverCpu: (b.cpu - a.cpu) / wall, mainRun: (b.run - a.run) / wall, mainWait: (b.wait - a.wait) / wall, loadCpu: (b.load - a.load) / wall };
+	};
+}
+
+/** One line: where the server's time went, and its CPU per request. */
+export function showUsage(u: Usage, perSecond: number, unit: string): string {
+	const pct = (x: number) => `${(x * 100).toFixed(0)}%`;
+	const blocked = Math.max(0, 1 - u.mainRun - u.mainWait);
+	return (
+		`server cpu ${pct(u.serverCpu)} = ${((u.serverCpu / perSecond) * 1000).toFixed(2)} ms/${unit}; ` +
+		`its JS thread ran ${pct(u.mainRun)}, waited for a CPU ${pct(u.mainWait)}, blocked or idle ${pct(blocked)}; generator cpu ${pct(u.loadCpu)}`
+	);
 }
