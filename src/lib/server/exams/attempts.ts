@@ -189,70 +189,76 @@ export const maxSavesPerRequest = 500;
  * against later edits.
  */
 export async function saveAnswers(db: Db, attemptId: number, memberId: number, saves: Save[], now = Date.now()): Promise<SaveResult> {
-	if (saves.length === 0 || saves.length > maxSavesPerRequest) return { ok: false, problem: 'invalid' };
-	const result = await db.transaction().execute(async (trx): Promise<SaveResult> => {
-		const attempt = await trx
-			.selectFrom('attempt')
-			.select(['member_id', 'deadline_at', 'submitted_at', 'mode', 'started_at'])
-			.where('id', '=', attemptId)
-			.executeTakeFirst();
-		// Someone else's attempt looks exactly like a missing one: its existence is nobody else's business.
-		if (!attempt || attempt.member_id !== memberId || attempt.mode !== 'online') return { ok: false, problem: 'not_found' };
-		if (attempt.submitted_at !== null) return { ok: false, problem: 'submitted' };
-		if (now >= attempt.deadline_at) return { ok: false, problem: 'deadline' };
-
-		const positions = [...new Set(saves.map((s) => s.position))];
-		if (!positions.every((p) => Number.isInteger(p))) return { ok: false, problem: 'invalid' };
-		const items = await trx
-			.selectFrom('attempt_item')
-			.select(['position', 'type'])
-			.where('attempt_id', '=', attemptId)
-			.where('position', 'in', positions)
-			.execute();
-		const typeAt = new Map(items.map((i) => [i.position, i.type]));
-
-		const checked: { position: number; editedAt: number; answer: string | undefined; flagged: boolean | undefined }[] = [];
-		for (const save of saves) {
-			const type = typeAt.get(save.position);
-			if (!type || typeof save.editedAt !== 'number' || !Number.isFinite(save.editedAt)) return { ok: false, problem: 'invalid', position: save.position };
-			if (save.flagged !== undefined && typeof save.flagged !== 'boolean') return { ok: false, problem: 'invalid', position: save.position };
-			let answer: string | undefined;
-			if (save.answer !== undefined) {
-				const parsed = save.answer === null ? null : parseAnswer(type, save.answer);
-				if (save.answer !== null && parsed === null) return { ok: false, problem: 'invalid', position: save.position };
-				answer = JSON.stringify(parsed);
-			}
-			checked.push({ position: save.position, editedAt: Math.min(Math.trunc(save.editedAt), now), answer, flagged: save.flagged });
-		}
-
-		const results: ('saved' | 'stale')[] = [];
-		for (const save of checked) {
-			let outcome: 'saved' | 'stale' = 'saved';
-			if (save.answer !== undefined) {
-				const updated = await trx
-					.updateTable('attempt_item')
-					.set({ answer: save.answer, edited_at: save.editedAt })
-					.where('attempt_id', '=', attemptId)
-					.where('position', '=', save.position)
-					.where((eb) => eb.or([eb('edited_at', 'is', null), eb('edited_at', '<=', save.editedAt)]))
-					.executeTakeFirst();
-				if (Number(updated.numUpdatedRows) === 0) outcome = 'stale';
-			}
-			if (save.flagged !== undefined) {
-				await trx
-					.updateTable('attempt_item')
-					.set({ flagged: save.flagged ? 1 : 0 })
-					.where('attempt_id', '=', attemptId)
-					.where('position', '=', save.position)
-					.execute();
-			}
-			results.push(outcome);
-		}
-		return { ok: true, results, deadlineAt: attempt.deadline_at };
-	});
+	const result = await db.transaction().execute((trx) => applySaves(trx, attemptId, memberId, saves, now));
 	// Past the deadline with the attempt still open: submit it now with what was saved, rather than wait for the sweep.
 	if (!result.ok && result.problem === 'deadline') await submitAttempt(db, attemptId, 'deadline', now);
 	return result;
+}
+
+/**
+ * saveAnswers' work inside the caller's transaction, so that several members' saves can share one commit
+ * (save-batch.ts). Writes nothing unless it returns ok; the caller submits an attempt found past its deadline.
+ */
+export async function applySaves(trx: Db, attemptId: number, memberId: number, saves: Save[], now: number): Promise<SaveResult> {
+	if (saves.length === 0 || saves.length > maxSavesPerRequest) return { ok: false, problem: 'invalid' };
+	const attempt = await trx
+		.selectFrom('attempt')
+		.select(['member_id', 'deadline_at', 'submitted_at', 'mode', 'started_at'])
+		.where('id', '=', attemptId)
+		.executeTakeFirst();
+	// Someone else's attempt looks exactly like a missing one: its existence is nobody else's business.
+	if (!attempt || attempt.member_id !== memberId || attempt.mode !== 'online') return { ok: false, problem: 'not_found' };
+	if (attempt.submitted_at !== null) return { ok: false, problem: 'submitted' };
+	if (now >= attempt.deadline_at) return { ok: false, problem: 'deadline' };
+
+	const positions = [...new Set(saves.map((s) => s.position))];
+	if (!positions.every((p) => Number.isInteger(p))) return { ok: false, problem: 'invalid' };
+	const items = await trx
+		.selectFrom('attempt_item')
+		.select(['position', 'type'])
+		.where('attempt_id', '=', attemptId)
+		.where('position', 'in', positions)
+		.execute();
+	const typeAt = new Map(items.map((i) => [i.position, i.type]));
+
+	const checked: { position: number; editedAt: number; answer: string | undefined; flagged: boolean | undefined }[] = [];
+	for (const save of saves) {
+		const type = typeAt.get(save.position);
+		if (!type || typeof save.editedAt !== 'number' || !Number.isFinite(save.editedAt)) return { ok: false, problem: 'invalid', position: save.position };
+		if (save.flagged !== undefined && typeof save.flagged !== 'boolean') return { ok: false, problem: 'invalid', position: save.position };
+		let answer: string | undefined;
+		if (save.answer !== undefined) {
+			const parsed = save.answer === null ? null : parseAnswer(type, save.answer);
+			if (save.answer !== null && parsed === null) return { ok: false, problem: 'invalid', position: save.position };
+			answer = JSON.stringify(parsed);
+		}
+		checked.push({ position: save.position, editedAt: Math.min(Math.trunc(save.editedAt), now), answer, flagged: save.flagged });
+	}
+
+	const results: ('saved' | 'stale')[] = [];
+	for (const save of checked) {
+		let outcome: 'saved' | 'stale' = 'saved';
+		if (save.answer !== undefined) {
+			const updated = await trx
+				.updateTable('attempt_item')
+				.set({ answer: save.answer, edited_at: save.editedAt })
+				.where('attempt_id', '=', attemptId)
+				.where('position', '=', save.position)
+				.where((eb) => eb.or([eb('edited_at', 'is', null), eb('edited_at', '<=', save.editedAt)]))
+				.executeTakeFirst();
+			if (Number(updated.numUpdatedRows) === 0) outcome = 'stale';
+		}
+		if (save.flagged !== undefined) {
+			await trx
+				.updateTable('attempt_item')
+				.set({ flagged: save.flagged ? 1 : 0 })
+				.where('attempt_id', '=', attemptId)
+				.where('position', '=', save.position)
+				.execute();
+		}
+		results.push(outcome);
+	}
+	return { ok: true, results, deadlineAt: attempt.deadline_at };
 }
 
 // ---- submitting and scoring ---------------------------------------------------------------------------------

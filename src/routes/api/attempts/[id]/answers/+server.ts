@@ -1,6 +1,7 @@
 import { json } from '@sveltejs/kit';
 import { db } from '$lib/server/db/instance';
-import { maxSavesPerRequest, saveAnswers, type Save } from '$lib/server/exams/attempts';
+import { maxSavesPerRequest, type Save } from '$lib/server/exams/attempts';
+import { saveAnswersBatched } from '$lib/server/exams/save-batch';
 import { attemptState } from '$lib/server/exams/paper-view';
 import type { RequestHandler } from './$types';
 
@@ -52,7 +53,8 @@ export const POST: RequestHandler = async ({ locals, params, request }) => {
 		return json({ problem: 'invalid' }, { status: 400 });
 	}
 	const now = Date.now();
-	const result = await saveAnswers(db(), id, member.id, saves as Save[], now);
+	// Shares its commit (and fsync) with the other members' saves arriving at the same moment; see save-batch.ts.
+	const result = await saveAnswersBatched(db(), id, member.id, saves as Save[], now);
 	if (result.ok) return json({ results: result.results, serverNow: now, deadlineAt: result.deadlineAt });
 	const status = { not_found: 404, invalid: 400, submitted: 409, deadline: 409 }[result.problem];
 	return json({ problem: result.problem, position: result.position, serverNow: now }, { status });
