@@ -3,7 +3,7 @@ import { pageAs } from './helpers';
 
 // A member takes this quarter's demo test on a phone. Demo members 11xx and 13xx have not taken it
 // (src/lib/server/demo/exams.ts); each test here uses its own member (1105–1107, 1303), since a member has one
-// attempt. Other files use 1104, 1108, 1109 and 1307–1309.
+// attempt. Other files use 1104, 1108, 1109, 1305, 1306 and 1307–1309; 1404 is the outsider here.
 
 const phone = { width: 390, height: 844 };
 
@@ -141,7 +141,7 @@ test('another member can neither open this attempt nor write to it', async ({ br
 	const before = (await serverAnswers(page, attemptId)).find((a) => a.position === 1);
 	expect(before?.answer).not.toBeNull();
 
-	const other = await pageAs(browser, '1305', { viewport: phone });
+	const other = await pageAs(browser, '1404', { viewport: phone });
 	for (const path of [`/attempts/${attemptId}`, `/attempts/${attemptId}/submit`, `/attempts/${attemptId}/result`]) {
 		const response = await other.goto(path);
 		expect(response?.status(), path).toBe(404);
