@@ -215,7 +215,9 @@ export type Server = { child: ChildProcess; port: number; exited: Promise<number
 /** Starts `node src/cli/serve.js` on `file` (itself, not through npm, so SIGKILL reaches the server) and waits until it answers. */
 export async function startServer(file: string, port: number): Promise<Server> {
 	const entry = process.env.BENCH_BUILD ? join(resolve(process.env.BENCH_BUILD), 'index.js') : 'src/cli/serve.js';
-	const child = spawn(process.execPath, [entry], {
+	// BENCH_NODE_ARGS, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`, to see where the server's time goes.
+	const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+	const child = spawn(process.execPath, [...nodeArgs, entry], {
 		cwd: root,
 		env: {
 			...process.env,

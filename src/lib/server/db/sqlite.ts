@@ -1,15 +1,17 @@
 import { mkdirSync } from 'node:fs';
+import { open, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { CompiledQuery, SqliteAdapter, SqliteDialect, SqliteDriver, type DatabaseConnection, type DialectAdapter, type Driver } from 'kysely';
+import { CompiledQuery, SqliteAdapter, SqliteDialect, type DatabaseConnection, type DialectAdapter, type Driver, type QueryResult } from 'kysely';
 
 /**
  * Opens a SQLite file with the pragmas a server wants.
  *
  * - journal_mode=WAL: readers never wait for the writer, and a backup can be taken while the server runs.
- * - synchronous=FULL: in WAL mode NORMAL can lose the last commits on a power cut or an OS crash. An answer
- *   the server has acknowledged must never be lost, so every commit waits for its fsync. The cost (one
- *   fsync per commit) is measured by the benchmarks, not guessed.
+ * - synchronous=NORMAL, with the fsync done by DurableSqliteDriver below: an answer the server has acknowledged
+ *   must survive a power cut, so no commit resolves before the write-ahead log is on disk. SQLite's own
+ *   synchronous=FULL would do that fsync inside COMMIT, on the one JavaScript thread, and the whole server
+ *   would stand still for every flush (a fifth of the autosave endpoint's time, npm run bench:autosave).
  * - foreign_keys=ON: SQLite leaves them off unless asked, per connection.
  * - busy_timeout=5000: a second process (backup, a command-line task) waits up to 5 s for the write lock
  *   instead of failing at once.
@@ -18,22 +20,10 @@ export function openSqlite(file: string): SqliteDatabase.Database {
 	if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
 	const sqlite = new SqliteDatabase(file);
 	sqlite.pragma('journal_mode = WAL');
-	sqlite.pragma('synchronous = FULL');
+	sqlite.pragma('synchronous = NORMAL');
 	sqlite.pragma('foreign_keys = ON');
 	sqlite.pragma('busy_timeout = 5000');
 	return sqlite;
-}
-
-/**
- * Every Kysely transaction here writes, and most read first (check, then change). A deferred `begin` takes
- * the write lock only at the first write, and another process's writer in between makes the upgrade fail
- * with SQLITE_BUSY no matter the busy timeout. `begin immediate` takes the write lock up front, so the
- * busy timeout applies and the read-then-write sees a stable database.
- */
-class ImmediateSqliteDriver extends SqliteDriver {
-	override async beginTransaction(connection: DatabaseConnection): Promise<void> {
-		await connection.executeQuery(CompiledQuery.raw('begin immediate'));
-	}
 }
 
 /**
@@ -47,17 +37,108 @@ class TransactionalDdlSqliteAdapter extends SqliteAdapter {
 }
 
 export class KaopingSqliteDialect extends SqliteDialect {
+	readonly #database: SqliteDatabase.Database;
+	constructor(database: SqliteDatabase.Database) {
+		super({ database });
+		this.#database = database;
+	}
 	override createAdapter(): DialectAdapter {
 		return new TransactionalDdlSqliteAdapter();
 	}
-	readonly #database: SqliteDatabase.Database;
-	constructor(database: SqliteDatabase.Database) {
-		const cached = withStatementCache(database);
-		super({ database: cached });
-		this.#database = cached;
-	}
 	override createDriver(): Driver {
-		return new ImmediateSqliteDriver({ database: this.#database });
+		return new DurableSqliteDriver(this.#database);
+	}
+}
+
+/**
+ * Kysely's SQLite driver, with three changes.
+ *
+ * - Every commit (and every write outside a transaction) resolves only after the write-ahead log has been
+ *   fsynced, as synchronous=FULL would, but the fsync runs on libuv's thread pool (WalSync), so requests keep
+ *   being served meanwhile, and commits that land during one fsync share the next.
+ * - A committed transaction hands the connection to the next caller before its fsync finishes: the next
+ *   transaction appends to the log behind it, and a log that is on disk up to some commit holds every commit
+ *   before it, so nothing is acknowledged out of order. A reader may see a commit a few milliseconds before it
+ *   is durable; only acknowledgements wait.
+ * - `begin immediate`: every transaction here writes and most read first (check, then change). A deferred
+ *   `begin` takes the write lock only at the first write, and another process's writer in between makes the
+ *   upgrade fail with SQLITE_BUSY no matter the busy timeout. Immediate takes it up front.
+ */
+class DurableSqliteDriver implements Driver {
+	readonly #database: SqliteDatabase.Database;
+	readonly #mutex = new ConnectionMutex();
+	readonly #connection: CachedSqliteConnection;
+	readonly #walSync: WalSync | null;
+
+	constructor(database: SqliteDatabase.Database) {
+		this.#database = database;
+		const wal = !database.memory && String(database.pragma('journal_mode', { simple: true })).toLowerCase() === 'wal';
+		this.#walSync = wal ? new WalSync(`${database.name}-wal`) : null;
+		if (this.#walSync) walSyncs.set(database, this.#walSync);
+		this.#connection = new CachedSqliteConnection(database, this.#walSync);
+	}
+	async init(): Promise<void> {}
+	async acquireConnection(): Promise<DatabaseConnection> {
+		await this.#mutex.lock();
+		return new Lease(this.#connection);
+	}
+	async beginTransaction(lease: DatabaseConnection): Promise<void> {
+		await lease.executeQuery(CompiledQuery.raw('begin immediate'));
+		this.#connection.inTransaction = true;
+	}
+	async commitTransaction(lease: DatabaseConnection): Promise<void> {
+		await lease.executeQuery(CompiledQuery.raw('commit'));
+		this.#connection.inTransaction = false;
+		// The commit is in the log; the next caller may go on while this one waits for the disk.
+		this.#release(lease);
+		await this.#walSync?.sync();
+	}
+	async rollbackTransaction(lease: DatabaseConnection): Promise<void> {
+		await lease.executeQuery(CompiledQuery.raw('rollback'));
+		this.#connection.inTransaction = false;
+	}
+	async savepoint(lease: DatabaseConnection, name: string): Promise<void> {
+		await lease.executeQuery(CompiledQuery.raw(`savepoint ${quoteName(name)}`));
+	}
+	async rollbackToSavepoint(lease: DatabaseConnection, name: string): Promise<void> {
+		await lease.executeQuery(CompiledQuery.raw(`rollback to ${quoteName(name)}`));
+	}
+	async releaseSavepoint(lease: DatabaseConnection, name: string): Promise<void> {
+		await lease.executeQuery(CompiledQuery.raw(`release ${quoteName(name)}`));
+	}
+	async releaseConnection(lease: DatabaseConnection): Promise<void> {
+		this.#release(lease);
+	}
+	async destroy(): Promise<void> {
+		await this.#walSync?.close();
+		this.#database.close();
+	}
+	/** Once per lease: a commit releases early, and Kysely's own release afterwards must not free the next holder. */
+	#release(lease: DatabaseConnection): void {
+		if (!(lease instanceof Lease) || lease.released) return;
+		lease.released = true;
+		this.#mutex.unlock();
+	}
+}
+
+const quoteName = (name: string) => `"${name.replaceAll('"', '""')}"`;
+
+const walSyncs = new WeakMap<SqliteDatabase.Database, WalSync>();
+
+/** How many times the write-ahead log of this database has been fsynced by its driver (tests, benchmarks). */
+export function walSyncCount(database: SqliteDatabase.Database): number {
+	return walSyncs.get(database)?.count ?? 0;
+}
+
+/** One holder's use of the single connection, so that releasing it twice frees it once. */
+class Lease implements DatabaseConnection {
+	released = false;
+	constructor(readonly connection: CachedSqliteConnection) {}
+	executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
+		return this.connection.executeQuery<R>(query);
+	}
+	streamQuery<R>(): AsyncIterableIterator<QueryResult<R>> {
+		throw new Error('streaming is not used in this project');
 	}
 }
 
@@ -67,22 +148,97 @@ const statementCacheSize = 500;
 /**
  * Kysely's SQLite driver prepares every query anew; parsing and planning the same SQL again was a tenth of the
  * autosave endpoint's CPU time (npm run bench:autosave). The same SQL text gets the same prepared statement.
- * Safe because better-sqlite3 runs one statement at a time to completion; the exception, a statement still
- * being iterated, comes only from Kysely's `.stream()`, which this project does not use.
+ * Safe because better-sqlite3 runs one statement at a time to completion (this project does not stream).
  */
-function withStatementCache(database: SqliteDatabase.Database): SqliteDatabase.Database {
-	const cache = new Map<string, SqliteDatabase.Statement>();
-	const prepare = (sql: string): SqliteDatabase.Statement => {
-		let statement = cache.get(sql);
+class CachedSqliteConnection {
+	/** Set by the driver between begin and the end of commit or rollback. */
+	inTransaction = false;
+	readonly #cache = new Map<string, SqliteDatabase.Statement>();
+	constructor(
+		readonly database: SqliteDatabase.Database,
+		readonly walSync: WalSync | null
+	) {}
+
+	async executeQuery<R>({ sql, parameters }: CompiledQuery): Promise<QueryResult<R>> {
+		const statement = this.#prepare(sql);
+		if (statement.reader) return { rows: statement.all(parameters) as R[] };
+		const { changes, lastInsertRowid } = statement.run(parameters);
+		// A write outside a transaction commits by itself: durable before it resolves, like a commit. (The
+		// transaction's own begin, commit and rollback run with inTransaction set and are handled by the driver.)
+		if (changes > 0 && !this.inTransaction && !this.database.inTransaction) await this.walSync?.sync();
+		return { numAffectedRows: BigInt(changes), insertId: BigInt(lastInsertRowid), rows: [] };
+	}
+
+	#prepare(sql: string): SqliteDatabase.Statement {
+		let statement = this.#cache.get(sql);
 		if (!statement) {
-			if (cache.size >= statementCacheSize) cache.delete(cache.keys().next().value as string);
-			statement = database.prepare(sql);
-			cache.set(sql, statement);
+			if (this.#cache.size >= statementCacheSize) this.#cache.delete(this.#cache.keys().next().value as string);
+			statement = this.database.prepare(sql);
+			this.#cache.set(sql, statement);
 		}
 		return statement;
-	};
-	// Only what Kysely's driver calls: prepare and close.
-	return { prepare, close: () => database.close() } as unknown as SqliteDatabase.Database;
+	}
+}
+
+/**
+ * fdatasync of the write-ahead log, off the JavaScript thread, shared: a caller whose commit landed while a
+ * sync was running waits for the next one (the running one may have started before its commit was written),
+ * and all callers that arrive meanwhile share that next one.
+ *
+ * The log file keeps its inode while this process has the database open: SQLite deletes it only when the last
+ * connection closes, and checkpoints rewrite or truncate it in place.
+ */
+class WalSync {
+	/** fsyncs done, for tests and benchmarks. */
+	count = 0;
+	#running: Promise<void> | undefined;
+	#next: Promise<void> | undefined;
+	#file: Promise<FileHandle> | undefined;
+	constructor(readonly path: string) {}
+
+	sync(): Promise<void> {
+		if (!this.#running) {
+			this.#running = this.#flush().finally(() => (this.#running = undefined));
+			return this.#running;
+		}
+		this.#next ??= this.#running.then(
+			() => this.#startNext(),
+			() => this.#startNext()
+		);
+		return this.#next;
+	}
+
+	async close(): Promise<void> {
+		const file = this.#file;
+		this.#file = undefined;
+		await (await file?.catch(() => undefined))?.close();
+	}
+
+	#startNext(): Promise<void> {
+		this.#next = undefined;
+		return this.sync();
+	}
+
+	async #flush(): Promise<void> {
+		this.#file ??= open(this.path, 'r+');
+		await (await this.#file).datasync();
+		this.count++;
+	}
+}
+
+class ConnectionMutex {
+	#held: Promise<void> | undefined;
+	#unlock: (() => void) | undefined;
+	async lock(): Promise<void> {
+		while (this.#held) await this.#held;
+		this.#held = new Promise((done) => (this.#unlock = done));
+	}
+	unlock(): void {
+		const unlock = this.#unlock;
+		this.#held = undefined;
+		this.#unlock = undefined;
+		unlock?.();
+	}
 }
 
 /** `data/x.db`, `file:data/x.db` or `sqlite:data/x.db` to a file path. */

@@ -1,13 +1,13 @@
 import type { Db } from '../db';
 import { applySaves, submitAttempt, type Save, type SaveResult } from './attempts';
 
-// Group commit for the autosave endpoint. An acknowledged answer must survive a power cut, so every commit waits
-// for its fsync (synchronous=FULL), and better-sqlite3 runs that fsync on the one JavaScript thread: while the
-// disk flushes, the server does nothing else. One commit per save therefore caps the whole server at one save
-// per fsync, which on a busy disk is a few milliseconds (npm run bench:autosave). Here the saves that arrive
-// while the server is busy wait in a queue and go into the database together, in one transaction and one fsync,
-// and each is acknowledged only after that commit. Under light load a batch is a single save and nothing waits;
-// under heavy load batches grow by themselves, because more saves arrive during each flush.
+// Group commit for the autosave endpoint. An acknowledged answer must survive a power cut, so no save is
+// acknowledged before its commit is on disk (the driver fsyncs the write-ahead log, db/sqlite.ts). Saves that
+// arrive while a batch is being written wait in a queue and go into the database together, in one transaction,
+// and each is acknowledged only after that commit is durable. Under light load a batch is a single save and
+// nothing waits; under heavy load batches grow by themselves, because more saves arrive during each batch. The
+// next batch starts as soon as this one has committed, without waiting for its fsync: they share the disk's
+// next flush (npm run bench:autosave).
 //
 // Every request keeps its own all-or-nothing answer: applySaves writes nothing for a request it refuses, and if
 // the shared transaction fails as a whole, each request is retried in a transaction of its own, so one bad
@@ -40,7 +40,8 @@ export async function saveAnswersBatched(db: Db, attemptId: number, memberId: nu
 
 /**
  * The flush runs from setImmediate: after the event loop has read every request that arrived meanwhile (the
- * poll phase), so all of them are in the batch. One flush at a time; the next starts when this one committed.
+ * poll phase), so all of them are in the batch. One batch is written at a time; the next is scheduled when this
+ * one's statements are done (its commit follows in the same turn, before any setImmediate callback).
  */
 function schedule(db: Db, queue: Queue): void {
 	if (queue.scheduled || queue.running) return;
@@ -54,10 +55,19 @@ function schedule(db: Db, queue: Queue): void {
 async function flush(db: Db, queue: Queue): Promise<void> {
 	queue.running = true;
 	const batch = queue.waiting.splice(0, maxBatch);
+	// Lets the next batch go, once: by then another flush may be running, and its flag is not ours to clear.
+	let released = false;
+	const next = () => {
+		if (released) return;
+		released = true;
+		queue.running = false;
+		if (queue.waiting.length > 0) schedule(db, queue);
+	};
 	try {
 		const results = await db.transaction().execute(async (trx) => {
 			const out: SaveResult[] = [];
 			for (const w of batch) out.push(await applySaves(trx, w.attemptId, w.memberId, w.saves, w.now));
+			next();
 			return out;
 		});
 		batch.forEach((w, i) => w.done(results[i] as SaveResult));
@@ -70,7 +80,6 @@ async function flush(db: Db, queue: Queue): Promise<void> {
 			}
 		}
 	} finally {
-		queue.running = false;
-		if (queue.waiting.length > 0) schedule(db, queue);
+		next();
 	}
 }
