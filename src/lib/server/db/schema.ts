@@ -241,6 +241,99 @@ export interface ExamRegradeTable {
 	by: number | null;
 }
 
+export type EvaluationKind = 'study_review' | 'member_review' | 'custom';
+export type EvaluationStatus = 'draft' | 'trial' | 'live';
+
+/** 民主测评 / 述学评学 campaign. The anonymity model is in src/lib/server/evaluations/README.md. */
+export interface EvaluationTable {
+	id: Generated<number>;
+	title: string;
+	year: number;
+	kind: EvaluationKind;
+	status: EvaluationStatus;
+	opens_at: number;
+	closes_at: number;
+	threshold: Generated<number>;
+	comments_enabled: Generated<number>;
+	weighted: Generated<number>;
+	results_released_at: number | null;
+	created_by: number | null;
+	created_at: number;
+	updated_at: number;
+}
+
+export interface EvaluationTargetTable {
+	id: Generated<number>;
+	evaluation_id: number;
+	member_id: number;
+	position: number;
+	report_text: Generated<string>;
+}
+
+export interface EvaluationReportFileTable {
+	target_id: number;
+	file_name: string;
+	content: Uint8Array;
+	uploaded_at: number;
+}
+
+export interface EvaluationCriterionTable {
+	id: Generated<number>;
+	evaluation_id: number;
+	position: number;
+	name: string;
+	/** JSON `[{ label, score }]`, best level first. */
+	levels: string;
+	is_overall: Generated<number>;
+}
+
+export interface EvaluationGroupTable {
+	id: Generated<number>;
+	evaluation_id: number;
+	position: number;
+	name: string;
+	weight_pct: number | null;
+	members_rate: Generated<number>;
+	/** JSON list of unit ids (with their subtrees); empty: any unit. */
+	unit_ids: Generated<string>;
+	/** JSON list of roles; empty: any role. */
+	roles: Generated<string>;
+}
+
+export interface EvaluationEligibleTable {
+	evaluation_id: number;
+	member_id: number;
+	group_id: number;
+}
+
+export interface EvaluationParticipationTable {
+	evaluation_id: number;
+	member_id: number;
+}
+
+export interface EvaluationCodeTable {
+	code_hash: string;
+	evaluation_id: number;
+	group_id: number;
+	batch: number;
+	used: Generated<number>;
+	voided: Generated<number>;
+}
+
+export interface EvaluationBallotTable {
+	/** Random, so that neither the key nor the storage order follows the order of casting. */
+	id: string;
+	evaluation_id: number;
+	group_id: number;
+	/** JSON `{ ratings: { [targetId]: { [criterionId]: levelIndex } }, comments: { [targetId]: text } }`. */
+	content: string;
+}
+
+export interface EvaluationReceiptTable {
+	evaluation_id: number;
+	code: string;
+}
+
 export interface Database {
 	unit: UnitTable;
 	member: MemberTable;
@@ -262,6 +355,16 @@ export interface Database {
 	attempt_item: AttemptItemTable;
 	attempt_area: AttemptAreaTable;
 	exam_regrade: ExamRegradeTable;
+	evaluation: EvaluationTable;
+	evaluation_target: EvaluationTargetTable;
+	evaluation_report_file: EvaluationReportFileTable;
+	evaluation_criterion: EvaluationCriterionTable;
+	evaluation_group: EvaluationGroupTable;
+	evaluation_eligible: EvaluationEligibleTable;
+	evaluation_participation: EvaluationParticipationTable;
+	evaluation_code: EvaluationCodeTable;
+	evaluation_ballot: EvaluationBallotTable;
+	evaluation_receipt: EvaluationReceiptTable;
 }
 
 export type Unit = Selectable<UnitTable>;
@@ -376,8 +479,34 @@ export const tableColumns: { [T in keyof Database]: (keyof Database[T])[] } = {
 		'outcome'
 	],
 	attempt_area: ['attempt_id', 'area_id', 'earned_cents', 'possible_cents'],
-	exam_regrade: ['id', 'exam_id', 'question_id', 'to_version_id', 'attempts_changed', 'delta_cents', 'at', 'by']
+	exam_regrade: ['id', 'exam_id', 'question_id', 'to_version_id', 'attempts_changed', 'delta_cents', 'at', 'by'],
+	evaluation: [
+		'id',
+		'title',
+		'year',
+		'kind',
+		'status',
+		'opens_at',
+		'closes_at',
+		'threshold',
+		'comments_enabled',
+		'weighted',
+		'results_released_at',
+		'created_by',
+		'created_at',
+		'updated_at'
+	],
+	evaluation_target: ['id', 'evaluation_id', 'member_id', 'position', 'report_text'],
+	evaluation_report_file: ['target_id', 'file_name', 'content', 'uploaded_at'],
+	evaluation_criterion: ['id', 'evaluation_id', 'position', 'name', 'levels', 'is_overall'],
+	evaluation_group: ['id', 'evaluation_id', 'position', 'name', 'weight_pct', 'members_rate', 'unit_ids', 'roles'],
+	evaluation_eligible: ['evaluation_id', 'member_id', 'group_id'],
+	evaluation_participation: ['evaluation_id', 'member_id'],
+	evaluation_code: ['code_hash', 'evaluation_id', 'group_id', 'batch', 'used', 'voided'],
+	evaluation_ballot: ['id', 'evaluation_id', 'group_id', 'content'],
+	evaluation_receipt: ['evaluation_id', 'code']
 };
+export type Evaluation = Selectable<EvaluationTable>;
 export type Exam = Selectable<ExamTable>;
 export type Attempt = Selectable<AttemptTable>;
 export type AttemptItem = Selectable<AttemptItemTable>;

@@ -1,0 +1,108 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { OpenedDatabase } from '../db';
+import { freshDatabase, makeMember, makeUnit } from '../testing/db';
+import { fullBallot, makeCampaign } from '../testing/evaluations';
+import { castBallot, hasRated, isLocked, publishedReceipts, wipeBallots } from './ballots';
+import { normalizeCode } from './codes';
+
+let opened: OpenedDatabase;
+let unitId: number;
+let leader: number;
+let raters: number[];
+
+beforeEach(async () => {
+	opened = await freshDatabase();
+	unitId = await makeUnit(opened.db, { name: '一支部', kind: 'branch' });
+	leader = await makeMember(opened.db, { unitId, isLeader: true, name: '书记甲' });
+	raters = [];
+	for (let i = 0; i < 4; i++) raters.push(await makeMember(opened.db, { unitId }));
+});
+
+afterEach(async () => {
+	await opened.db.destroy();
+});
+
+describe('castBallot', () => {
+	it('takes one ballot per eligible member, also when two submissions race, and gives a receipt', async () => {
+		const f = await makeCampaign(opened.db, { targets: [leader] });
+		const rater = { kind: 'member' as const, memberId: raters[0] as number };
+		const [a, b] = await Promise.all([castBallot(opened.db, f.id, rater, fullBallot(f)), castBallot(opened.db, f.id, rater, fullBallot(f, 1))]);
+		expect([a.ok, b.ok].sort()).toEqual([false, true]);
+		expect([a, b].find((r) => !r.ok)).toMatchObject({ problem: 'already_rated' });
+		expect(await opened.db.selectFrom('evaluation_ballot').selectAll().execute()).toHaveLength(1);
+		expect(await hasRated(opened.db, f.id, raters[0] as number)).toBe(true);
+		const ok = [a, b].find((r) => r.ok);
+		expect(ok && ok.ok && ok.receipt).toMatch(/^[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}$/);
+	});
+
+	it('refuses members outside the rater groups, incomplete ballots and levels outside the scale', async () => {
+		const other = await makeUnit(opened.db, { name: '二支部', kind: 'branch' });
+		const outsider = await makeMember(opened.db, { unitId: other });
+		const f = await makeCampaign(opened.db, { targets: [leader], groups: [{ name: '党员', unitIds: [unitId] }] });
+		expect(await castBallot(opened.db, f.id, { kind: 'member', memberId: outsider }, fullBallot(f))).toEqual({ ok: false, problem: 'not_eligible' });
+		const partial = fullBallot(f);
+		delete partial.ratings[f.targetIds[0] as number]?.[f.criterionIds[2] as number];
+		expect(await castBallot(opened.db, f.id, { kind: 'member', memberId: raters[0] as number }, partial)).toEqual({
+			ok: false,
+			problem: 'incomplete',
+			targetId: f.targetIds[0],
+			criterionId: f.criterionIds[2]
+		});
+		expect(await castBallot(opened.db, f.id, { kind: 'member', memberId: raters[0] as number }, fullBallot(f, 9))).toMatchObject({ ok: false, problem: 'invalid' });
+		// Nothing of the refused attempts was kept: the member can still rate.
+		expect(await castBallot(opened.db, f.id, { kind: 'member', memberId: raters[0] as number }, fullBallot(f))).toMatchObject({ ok: true });
+	});
+
+	it('takes a code once, typed in any case with or without the dash, and refuses unknown and voided codes', async () => {
+		const f = await makeCampaign(opened.db, { targets: [leader], groups: [{ name: '教职工群众', membersRate: false }], codes: { 0: 2 } });
+		const [code, second] = f.codes.get(f.groupIds[0] as number) as string[];
+		const typed = (code as string).toLowerCase().replace('-', ' ');
+		expect(normalizeCode(typed)).toBe((code as string).replace('-', ''));
+		expect(await castBallot(opened.db, f.id, { kind: 'code', code: typed }, fullBallot(f))).toMatchObject({ ok: true });
+		expect(await castBallot(opened.db, f.id, { kind: 'code', code: code as string }, fullBallot(f))).toEqual({ ok: false, problem: 'code_used' });
+		expect(await castBallot(opened.db, f.id, { kind: 'code', code: 'AAAAA-AAAAA' }, fullBallot(f))).toEqual({ ok: false, problem: 'code_unknown' });
+		await opened.db.updateTable('evaluation_code').set({ voided: 1 }).where('used', '=', 0).execute();
+		expect(await castBallot(opened.db, f.id, { kind: 'code', code: second as string }, fullBallot(f))).toEqual({ ok: false, problem: 'code_unknown' });
+		// The used code records nothing but `used`.
+		const codes = await opened.db.selectFrom('evaluation_code').selectAll().execute();
+		expect(Object.keys(codes[0] ?? {}).sort()).toEqual(['batch', 'code_hash', 'evaluation_id', 'group_id', 'used', 'voided']);
+	});
+
+	it('takes ballots in the real run only inside its window, and in the test run at any time', async () => {
+		const now = Date.now();
+		const later = await makeCampaign(opened.db, { targets: [leader], opensAt: now + 3600_000 });
+		expect(await castBallot(opened.db, later.id, { kind: 'member', memberId: raters[0] as number }, fullBallot(later), now)).toEqual({ ok: false, problem: 'not_open' });
+		const trial = await makeCampaign(opened.db, { targets: [leader], status: 'trial', opensAt: now + 3600_000 });
+		expect(await castBallot(opened.db, trial.id, { kind: 'member', memberId: raters[0] as number }, fullBallot(trial), now)).toMatchObject({ ok: true });
+		const draft = await makeCampaign(opened.db, { targets: [leader], status: 'draft' });
+		expect(await castBallot(opened.db, draft.id, { kind: 'member', memberId: raters[0] as number }, fullBallot(draft), now)).toEqual({ ok: false, problem: 'not_open' });
+	});
+
+	it('stores the ballot without who or when, and locks the campaign once a real ballot is in', async () => {
+		const f = await makeCampaign(opened.db, { targets: [leader] });
+		expect(await isLocked(opened.db, f.id)).toBe(false);
+		const ballot = fullBallot(f, 1);
+		ballot.comments[f.targetIds[0] as number] = '  学习笔记扎实  ';
+		await castBallot(opened.db, f.id, { kind: 'member', memberId: raters[1] as number }, ballot);
+		expect(await isLocked(opened.db, f.id)).toBe(true);
+		const [row] = await opened.db.selectFrom('evaluation_ballot').selectAll().execute();
+		expect(Object.keys(row ?? {}).sort()).toEqual(['content', 'evaluation_id', 'group_id', 'id']);
+		expect(row?.id).toMatch(/^[0-9a-f]{32}$/);
+		expect(JSON.parse(row?.content ?? '{}').comments).toEqual({ [String(f.targetIds[0])]: '学习笔记扎实' });
+	});
+
+	it('publishes receipts (sorted, codes only) after the window closes; a wipe removes the test run', async () => {
+		const now = Date.now();
+		const f = await makeCampaign(opened.db, { targets: [leader], closesAt: now + 1000 });
+		const receipts: string[] = [];
+		for (const r of raters.slice(0, 3)) {
+			const result = await castBallot(opened.db, f.id, { kind: 'member', memberId: r }, fullBallot(f), now);
+			if (result.ok) receipts.push(result.receipt);
+		}
+		expect(await publishedReceipts(opened.db, f.id, now)).toBeNull();
+		expect(await publishedReceipts(opened.db, f.id, now + 1000)).toEqual([...receipts].sort());
+		await wipeBallots(opened.db, f.id);
+		expect(await opened.db.selectFrom('evaluation_ballot').selectAll().execute()).toEqual([]);
+		expect(await hasRated(opened.db, f.id, raters[0] as number)).toBe(false);
+	});
+});

@@ -1,0 +1,193 @@
+import { randomBytes, randomInt } from 'node:crypto';
+import type { Db } from '../db';
+import type { Evaluation } from '../db/schema';
+import { hashCode, normalizeCode } from './codes';
+import type { BallotContent, BallotInput, Level, Rater } from './types';
+
+// Casting a ballot. The anonymity invariants (README.md beside this file) are kept here:
+// - the participation row (who) and the ballot row (what) are written in one transaction but share nothing:
+//   the ballot has a random key, the campaign and the rater group, and no member, session, address or time;
+// - a code is marked used and nothing else is recorded;
+// - the receipt is random and not derived from the ballot;
+// - nothing here logs, and errors carry no ballot content.
+
+export const maxCommentLength = 500;
+
+export type CastProblem =
+	| 'not_found'
+	| 'not_open'
+	| 'not_eligible'
+	| 'already_rated'
+	| 'code_unknown'
+	| 'code_used'
+	| 'incomplete'
+	| 'invalid'
+	| 'comment_too_long';
+
+export type CastResult = { ok: true; receipt: string } | { ok: false; problem: CastProblem; targetId?: number; criterionId?: number };
+
+/** Ballots are taken in the test run at any time, and in the real run inside its window. */
+export function acceptsBallots(campaign: Pick<Evaluation, 'status' | 'opens_at' | 'closes_at'>, now: number): boolean {
+	if (campaign.status === 'trial') return true;
+	return campaign.status === 'live' && now >= campaign.opens_at && now < campaign.closes_at;
+}
+
+/** Closed: the real run's window has passed. Receipts are published then. */
+export function isClosed(campaign: Pick<Evaluation, 'status' | 'closes_at'>, now: number): boolean {
+	return campaign.status === 'live' && now >= campaign.closes_at;
+}
+
+/**
+ * Raters, groups, threshold and anonymity settings are locked once the first real ballot is in. Counted from
+ * participation and used codes, never from ballots' times (they have none).
+ */
+export async function isLocked(db: Db, evaluationId: number): Promise<boolean> {
+	const campaign = await db.selectFrom('evaluation').select('status').where('id', '=', evaluationId).executeTakeFirst();
+	if (campaign?.status !== 'live') return false;
+	const ballot = await db.selectFrom('evaluation_ballot').select('id').where('evaluation_id', '=', evaluationId).limit(1).executeTakeFirst();
+	return ballot !== undefined;
+}
+
+export function parseLevels(json: string): Level[] {
+	try {
+		const value: unknown = JSON.parse(json);
+		if (!Array.isArray(value)) return [];
+		return value.filter((l): l is Level => typeof l === 'object' && l !== null && typeof l.label === 'string' && typeof l.score === 'number');
+	} catch {
+		return [];
+	}
+}
+
+/** `ABCD-EFGH-JK`-like receipt: random, 12 symbols (base32 without padding). */
+function newReceipt(): string {
+	const alphabet = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
+	let out = '';
+	for (let i = 0; i < 12; i++) out += alphabet[randomInt(alphabet.length)];
+	return `${out.slice(0, 4)}-${out.slice(4, 8)}-${out.slice(8)}`;
+}
+
+type Form = { targetIds: number[]; criteria: { id: number; levelCount: number }[]; commentsEnabled: boolean };
+
+/** Every target rated on every criterion with a level of its scale; comments trimmed, kept only when allowed. */
+export function checkBallot(form: Form, input: BallotInput): { ok: true; content: BallotContent } | { ok: false; problem: CastProblem; targetId?: number; criterionId?: number } {
+	const ratings: BallotContent['ratings'] = {};
+	const comments: BallotContent['comments'] = {};
+	for (const targetId of form.targetIds) {
+		const given = input.ratings?.[targetId] ?? {};
+		const out: Record<string, number> = {};
+		for (const criterion of form.criteria) {
+			const level = given[criterion.id];
+			if (level === undefined || level === null) return { ok: false, problem: 'incomplete', targetId, criterionId: criterion.id };
+			if (!Number.isInteger(level) || level < 0 || level >= criterion.levelCount) return { ok: false, problem: 'invalid', targetId, criterionId: criterion.id };
+			out[String(criterion.id)] = level;
+		}
+		ratings[String(targetId)] = out;
+		const comment = typeof input.comments?.[targetId] === 'string' ? input.comments[targetId].trim() : '';
+		if (comment.length > maxCommentLength) return { ok: false, problem: 'comment_too_long', targetId };
+		if (comment && form.commentsEnabled) comments[String(targetId)] = comment;
+	}
+	const known = new Set(form.targetIds.map(String));
+	if (Object.keys(input.ratings ?? {}).some((t) => !known.has(String(t)))) return { ok: false, problem: 'invalid' };
+	return { ok: true, content: { ratings, comments } };
+}
+
+/**
+ * Casts one ballot for a signed-in member or a code, all or nothing. Exactly one ballot per eligible member or
+ * code, also when two submissions race: the participation row's key (or the code's `used = 0` condition) lets
+ * only one of them through, inside the same transaction as the ballot.
+ */
+export async function castBallot(db: Db, evaluationId: number, rater: Rater, input: BallotInput, now = Date.now()): Promise<CastResult> {
+	return db.transaction().execute(async (trx): Promise<CastResult> => {
+		const campaign = await trx.selectFrom('evaluation').select(['status', 'opens_at', 'closes_at', 'comments_enabled']).where('id', '=', evaluationId).executeTakeFirst();
+		if (!campaign) return { ok: false, problem: 'not_found' };
+		if (!acceptsBallots(campaign, now)) return { ok: false, problem: 'not_open' };
+
+		let groupId: number;
+		if (rater.kind === 'member') {
+			const eligible = await trx
+				.selectFrom('evaluation_eligible')
+				.select('group_id')
+				.where('evaluation_id', '=', evaluationId)
+				.where('member_id', '=', rater.memberId)
+				.executeTakeFirst();
+			if (!eligible) return { ok: false, problem: 'not_eligible' };
+			groupId = eligible.group_id;
+		} else {
+			const code = normalizeCode(rater.code);
+			if (!code) return { ok: false, problem: 'code_unknown' };
+			const row = await trx
+				.selectFrom('evaluation_code')
+				.select(['group_id', 'used', 'voided'])
+				.where('code_hash', '=', hashCode(evaluationId, code))
+				.where('evaluation_id', '=', evaluationId)
+				.executeTakeFirst();
+			if (!row || row.voided === 1) return { ok: false, problem: 'code_unknown' };
+			if (row.used === 1) return { ok: false, problem: 'code_used' };
+			groupId = row.group_id;
+		}
+
+		const targets = await trx.selectFrom('evaluation_target').select('id').where('evaluation_id', '=', evaluationId).orderBy('position').execute();
+		const criteria = await trx.selectFrom('evaluation_criterion').select(['id', 'levels']).where('evaluation_id', '=', evaluationId).orderBy('position').execute();
+		const checked = checkBallot(
+			{
+				targetIds: targets.map((t) => t.id),
+				criteria: criteria.map((c) => ({ id: c.id, levelCount: parseLevels(c.levels).length })),
+				commentsEnabled: campaign.comments_enabled === 1
+			},
+			input
+		);
+		if (!checked.ok) return checked;
+
+		if (rater.kind === 'member') {
+			const inserted = await trx
+				.insertInto('evaluation_participation')
+				.values({ evaluation_id: evaluationId, member_id: rater.memberId })
+				.onConflict((oc) => oc.doNothing())
+				.executeTakeFirst();
+			if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 0) return { ok: false, problem: 'already_rated' };
+		} else {
+			const used = await trx
+				.updateTable('evaluation_code')
+				.set({ used: 1 })
+				.where('code_hash', '=', hashCode(evaluationId, normalizeCode(rater.code) as string))
+				.where('used', '=', 0)
+				.executeTakeFirst();
+			if (Number(used.numUpdatedRows) === 0) return { ok: false, problem: 'code_used' };
+		}
+
+		await trx
+			.insertInto('evaluation_ballot')
+			.values({ id: randomBytes(16).toString('hex'), evaluation_id: evaluationId, group_id: groupId, content: JSON.stringify(checked.content) })
+			.execute();
+		const receipt = newReceipt();
+		await trx.insertInto('evaluation_receipt').values({ evaluation_id: evaluationId, code: receipt }).execute();
+		return { ok: true, receipt };
+	});
+}
+
+/** Has this member rated in this campaign? (Participation only; never which ballot.) */
+export async function hasRated(db: Db, evaluationId: number, memberId: number): Promise<boolean> {
+	const row = await db
+		.selectFrom('evaluation_participation')
+		.select('member_id')
+		.where('evaluation_id', '=', evaluationId)
+		.where('member_id', '=', memberId)
+		.executeTakeFirst();
+	return row !== undefined;
+}
+
+/** The published receipt list, sorted (so its order says nothing either); only once the campaign has closed. */
+export async function publishedReceipts(db: Db, evaluationId: number, now = Date.now()): Promise<string[] | null> {
+	const campaign = await db.selectFrom('evaluation').select(['status', 'closes_at']).where('id', '=', evaluationId).executeTakeFirst();
+	if (!campaign || !isClosed(campaign, now)) return null;
+	const rows = await db.selectFrom('evaluation_receipt').select('code').where('evaluation_id', '=', evaluationId).orderBy('code').execute();
+	return rows.map((r) => r.code);
+}
+
+/** The test run's ballots, participation and receipts go, and its codes can be used again. */
+export async function wipeBallots(trx: Db, evaluationId: number): Promise<void> {
+	await trx.deleteFrom('evaluation_ballot').where('evaluation_id', '=', evaluationId).execute();
+	await trx.deleteFrom('evaluation_receipt').where('evaluation_id', '=', evaluationId).execute();
+	await trx.deleteFrom('evaluation_participation').where('evaluation_id', '=', evaluationId).execute();
+	await trx.updateTable('evaluation_code').set({ used: 0 }).where('evaluation_id', '=', evaluationId).execute();
+}
