@@ -6,6 +6,7 @@ import { migrateToLatest } from '../lib/server/db/migrate';
 import { isDatabaseEmpty, seedDemo } from '../lib/server/demo/seed';
 import { loadStarterBank } from '../lib/server/bank/starter';
 import { seedDemoExams } from '../lib/server/demo/exams';
+import { seedDemoEvaluations } from '../lib/server/demo/evaluations';
 import { demoBanner } from '../lib/server/startup';
 
 const config = readConfig();
@@ -20,6 +21,7 @@ try {
 		const counts = await seedDemo(db, password);
 		const bank = await loadStarterBank(db);
 		await seedDemoExams(db);
+		await seedDemoEvaluations(db);
 		console.log(demoBanner(password, { ...counts, questions: bank.created }, config.demoPassword === undefined));
 	}
 } finally {

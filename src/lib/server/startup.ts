@@ -9,6 +9,7 @@ import { demoSignIns, isDatabaseEmpty, seedDemo } from './demo/seed';
 import { loadStarterBank } from './bank/starter';
 import { submitExpired } from './exams/attempts';
 import { seedDemoExams } from './demo/exams';
+import { seedDemoEvaluations } from './demo/evaluations';
 
 /** How often expired attempts are submitted; pages and saves also submit an expired attempt they touch. */
 export const sweepIntervalMs = 10_000;
@@ -24,6 +25,8 @@ export async function startUp(db: Db): Promise<void> {
 		const bank = await loadStarterBank(db);
 		const exams = await seedDemoExams(db);
 		console.log(`kaoping: demo tests created (${exams.exams} tests, ${exams.attempts} past attempts).`);
+		const evaluations = await seedDemoEvaluations(db);
+		console.log(`kaoping: demo evaluations created (${evaluations.campaigns} campaigns, ${evaluations.ballots} ballots).`);
 		console.log(demoBanner(password, { ...counts, questions: bank.created }, config.demoPassword === undefined));
 	} else if (!config.demo && (await isDatabaseEmpty(db))) {
 		console.log('kaoping: the database is empty. Create the first committee account with `npm run committee:create`.');
