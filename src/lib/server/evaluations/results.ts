@@ -360,6 +360,24 @@ export async function campaignResults(db: Db, evaluationId: number, o: ResultsOp
 	return { ...base, withheld, targets: results };
 }
 
+/** The form's criteria with their level labels, in order (the column layout of the 汇总表). */
+export async function campaignCriteria(db: Db, evaluationId: number): Promise<{ name: string; isOverall: boolean; levels: string[] }[]> {
+	const rows = await db.selectFrom('evaluation_criterion').select(['name', 'levels', 'is_overall']).where('evaluation_id', '=', evaluationId).orderBy('position').execute();
+	return rows.map((c) => ({ name: c.name, isOverall: c.is_overall === 1, levels: parseLevels(c.levels).map((l) => l.label) }));
+}
+
+/** The whole campaign and each rater group, as the export and the printed page give them. */
+export async function resultsByGroup(db: Db, evaluationId: number, now = Date.now()): Promise<{ all: CampaignResults; byGroup: CampaignResults[] } | null> {
+	const all = await campaignResults(db, evaluationId, { now });
+	if (!all) return null;
+	const byGroup: CampaignResults[] = [];
+	for (const g of all.groups) {
+		const r = await campaignResults(db, evaluationId, { now, groupId: g.groupId });
+		if (r) byGroup.push(r);
+	}
+	return { all, byGroup };
+}
+
 // ---------------------------------------------------------------------------------------------------------
 // A target's own results, one leader across campaigns, releasing
 
