@@ -403,6 +403,8 @@ export type LeaderCampaignRow = {
 	kind: EvaluationKind;
 	phase: Phase;
 	released: boolean;
+	threshold: number;
+	weighted: boolean;
 	ballots: number;
 	withheld: Withheld | null;
 	overall: Pick<CriterionResult, 'name' | 'topLabel' | 'topRate' | 'topTwoLabels' | 'topTwoRate'> | null;
@@ -436,6 +438,8 @@ export async function leaderHistory(db: Db, memberId: number, now = Date.now()):
 			kind: r.campaign.kind,
 			phase: r.phase,
 			released: r.campaign.results_released_at !== null,
+			threshold: r.campaign.threshold,
+			weighted: r.campaign.weighted === 1,
 			ballots: target.ballots,
 			withheld: target.withheld,
 			overall: overall ? { name: overall.name, topLabel: overall.topLabel, topRate: overall.topRate, topTwoLabels: overall.topTwoLabels, topTwoRate: overall.topTwoRate } : null,
