@@ -73,7 +73,22 @@ const rows = (): Row[] => [
 	{ route: '/exams/[id]/regrade', path: '/exams/1/regrade?question=999999', expect: signedIn(403, 403, 200) },
 	{ route: '/exams/[id]/paper', path: '/exams/1/paper', expect: signedIn(403, 200, 200) },
 	{ route: '/exams/[id]/paper/[attemptId]', path: '/exams/1/paper/999999', expect: signedIn(403, 404, 404) },
-	{ route: '/exams/[id]/paper/[attemptId]/entry', path: '/exams/1/paper/999999/entry', expect: signedIn(403, 404, 404) }
+	{ route: '/exams/[id]/paper/[attemptId]/entry', path: '/exams/1/paper/999999/entry', expect: signedIn(403, 404, 404) },
+	// Evaluation results: the committee's; campaign 1 is the demo's closed 2025 述学评学, 999999 exists nowhere.
+	{ route: '/campaigns/[id]/results', path: '/campaigns/1/results', expect: signedIn(403, 403, 200) },
+	{ route: '/campaigns/[id]/results', path: '/campaigns/1/results?group=999999', expect: signedIn(403, 403, 404) },
+	{ route: '/campaigns/[id]/results', path: '/campaigns/999999/results', expect: signedIn(403, 403, 404) },
+	{ route: '/campaigns/[id]/results', path: '/campaigns/not-a-number/results', expect: signedIn(403, 403, 404) },
+	{ route: '/campaigns/[id]/results/results.xlsx', path: '/campaigns/1/results/results.xlsx', expect: signedIn(403, 403, 200) },
+	{ route: '/campaigns/[id]/results/results.xlsx', path: '/campaigns/999999/results/results.xlsx', expect: signedIn(403, 403, 404) },
+	{ route: '/campaigns/[id]/results/print', path: '/campaigns/1/results/print', expect: signedIn(403, 403, 200) },
+	{ route: '/campaigns/[id]/results/print', path: '/campaigns/999999/results/print', expect: signedIn(403, 403, 404) },
+	{ route: '/campaigns/leaders/[memberId]', path: `/campaigns/leaders/${ids.ownBranchMember}`, expect: signedIn(403, 403, 200) },
+	{ route: '/campaigns/leaders/[memberId]', path: '/campaigns/leaders/999999', expect: signedIn(403, 403, 404) },
+	// A target's own released results; 1103 (the 'member' here) is a target of campaign 1, released.
+	{ route: '/evaluations/results/[id]', path: '/evaluations/results/1', expect: signedIn(200, 404, 404) },
+	{ route: '/evaluations/results/[id]', path: '/evaluations/results/2', expect: signedIn(404, 404, 404) },
+	{ route: '/evaluations/results/[id]', path: '/evaluations/results/999999', expect: signedIn(404, 404, 404) }
 ];
 
 /** Route ids from src/routes, groups removed: what the app actually serves. */
