@@ -1,10 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase, type OpenedDatabase } from './index';
 import { migrateToLatest } from './migrate';
-import { walSyncCount } from './sqlite';
+import { emptyWriteAheadLog, walSyncCount } from './sqlite';
 
 // The driver acknowledges a commit only after fsyncing the write-ahead log, off the JavaScript thread, and lets
 // commits that arrive during one fsync share the next. These tests use a real file: in memory there is no log.
@@ -63,5 +64,44 @@ describe('durable SQLite driver', () => {
 		expect(first.id).toBeGreaterThan(0);
 		expect(second.map((u) => u.name)).not.toContain('回滚');
 		expect(await opened.db.selectFrom('unit').select('name').where('name', '=', '回滚').execute()).toEqual([]);
+	});
+});
+
+describe('emptyWriteAheadLog', () => {
+	it('moves what was committed into the database file and leaves an empty log; gives way to a reader at once', async () => {
+		const file = join(dir, 'x.db');
+		await opened.db.insertInto('unit').values(unit('甲')).execute();
+		expect(statSync(`${file}-wal`).size).toBeGreaterThan(0);
+		expect(await emptyWriteAheadLog(opened.db)).toBe(true);
+		expect(statSync(`${file}-wal`).size).toBe(0);
+		// The database file alone now holds the commit (as after a power cut that lost the log).
+		copyFileSync(file, join(dir, 'alone.db'));
+		const alone = new SqliteDatabase(join(dir, 'alone.db'), { readonly: true });
+		expect(alone.prepare('select name from unit').all()).toEqual([{ name: '甲' }]);
+		alone.close();
+
+		// Another connection in a read transaction (a backup's VACUUM INTO): the log cannot be emptied, and the
+		// call returns without waiting out busy_timeout (5 s) on the JavaScript thread.
+		const reader = new SqliteDatabase(file);
+		reader.prepare('begin').run();
+		reader.prepare('select count(*) from unit').get();
+		await opened.db.insertInto('unit').values(unit('乙')).execute();
+		const started = Date.now();
+		expect(await emptyWriteAheadLog(opened.db)).toBe(false);
+		expect(Date.now() - started).toBeLessThan(1000);
+		expect(statSync(`${file}-wal`).size).toBeGreaterThan(0);
+		reader.prepare('commit').run();
+		reader.close();
+		// The busy timeout is back for everything else, and the next call empties the log.
+		expect(opened.sqlite.pragma('busy_timeout', { simple: true })).toBe(5000);
+		expect(await emptyWriteAheadLog(opened.db)).toBe(true);
+		expect(statSync(`${file}-wal`).size).toBe(0);
+		expect(await opened.db.selectFrom('unit').select('name').orderBy('name').execute()).toHaveLength(2);
+	});
+
+	it('does nothing on a database in memory', async () => {
+		const memory = openDatabase(':memory:');
+		expect(await emptyWriteAheadLog(memory.db)).toBe(false);
+		await memory.db.destroy();
 	});
 });

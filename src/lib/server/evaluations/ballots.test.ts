@@ -82,13 +82,20 @@ describe('castBallot', () => {
 		const f = await makeCampaign(opened.db, { targets: [leader] });
 		expect(await isLocked(opened.db, f.id)).toBe(false);
 		const ballot = fullBallot(f, 1);
-		ballot.comments[f.targetIds[0] as number] = '  学习笔记扎实  ';
+		// Quotes, a backslash, a line break and an emoji survive the rewrite in key order (through JSON and back).
+		ballot.comments[f.targetIds[0] as number] = '  学习笔记扎实，"引用" \\ 第二行\n👍  ';
 		await castBallot(opened.db, f.id, { kind: 'member', memberId: raters[1] as number }, ballot);
 		expect(await isLocked(opened.db, f.id)).toBe(true);
 		const [row] = await opened.db.selectFrom('evaluation_ballot').selectAll().execute();
 		expect(Object.keys(row ?? {}).sort()).toEqual(['content', 'evaluation_id', 'group_id', 'id']);
 		expect(row?.id).toMatch(/^[0-9a-f]{32}$/);
-		expect(JSON.parse(row?.content ?? '{}').comments).toEqual({ [String(f.targetIds[0])]: '学习笔记扎实' });
+		expect(JSON.parse(row?.content ?? '{}').comments).toEqual({ [String(f.targetIds[0])]: '学习笔记扎实，"引用" \\ 第二行\n👍' });
+		// A second ballot makes the first one go through the rewrite again.
+		await castBallot(opened.db, f.id, { kind: 'member', memberId: raters[2] as number }, fullBallot(f, 2));
+		const rows = await opened.db.selectFrom('evaluation_ballot').selectAll().orderBy('id').execute();
+		expect(rows).toHaveLength(2);
+		expect(rows.map((r) => JSON.parse(r.content).comments[String(f.targetIds[0])]).filter(Boolean)).toEqual(['学习笔记扎实，"引用" \\ 第二行\n👍']);
+		expect(rows.every((r) => r.group_id === f.groupIds[0] && r.evaluation_id === f.id)).toBe(true);
 	});
 
 	it('publishes receipts (sorted, codes only) after the window closes; a wipe removes the test run', async () => {
