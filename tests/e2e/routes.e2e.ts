@@ -73,7 +73,14 @@ const rows = (): Row[] => [
 	{ route: '/exams/[id]/regrade', path: '/exams/1/regrade?question=999999', expect: signedIn(403, 403, 200) },
 	{ route: '/exams/[id]/paper', path: '/exams/1/paper', expect: signedIn(403, 200, 200) },
 	{ route: '/exams/[id]/paper/[attemptId]', path: '/exams/1/paper/999999', expect: signedIn(403, 404, 404) },
-	{ route: '/exams/[id]/paper/[attemptId]/entry', path: '/exams/1/paper/999999/entry', expect: signedIn(403, 404, 404) }
+	{ route: '/exams/[id]/paper/[attemptId]/entry', path: '/exams/1/paper/999999/entry', expect: signedIn(403, 404, 404) },
+	// Setting up evaluation campaigns is the committee's alone; campaign 1 is the demo's last year's 述学评学.
+	{ route: '/campaigns', path: '/campaigns', expect: signedIn(403, 403, 200) },
+	{ route: '/campaigns/new', path: '/campaigns/new', expect: signedIn(403, 403, 200) },
+	{ route: '/campaigns/[id]', path: '/campaigns/1', expect: signedIn(403, 403, 200) },
+	{ route: '/campaigns/[id]', path: '/campaigns/999999', expect: signedIn(403, 403, 404) },
+	{ route: '/campaigns/[id]', path: '/campaigns/not-a-number', expect: signedIn(403, 403, 404) },
+	{ route: '/campaigns/[id]/targets/[targetId]/report.pdf', path: '/campaigns/1/targets/999999/report.pdf', expect: signedIn(403, 403, 404) }
 ];
 
 /** Route ids from src/routes, groups removed: what the app actually serves. */
