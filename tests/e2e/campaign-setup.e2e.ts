@@ -98,6 +98,13 @@ test('the committee sets up a campaign, prints code slips, runs a test and opens
 		await expect(slip).toContainText(title);
 	}
 	await page.screenshot({ path: 'test-results/screens/campaign-slips.png', fullPage: true });
+	// Printed, the page holds the slips and nothing else.
+	await page.emulateMedia({ media: 'print' });
+	await expect(page.locator('#settings')).toBeHidden();
+	await expect(page.getByRole('button', { name: '打印' })).toBeHidden();
+	await expect(slips.first()).toBeVisible();
+	await page.screenshot({ path: 'test-results/screens/campaign-slips-print.png', fullPage: true });
+	await page.emulateMedia({ media: 'screen' });
 	await expect(codes.locator('tbody tr')).toHaveCount(1);
 	await expect(codes.locator('tbody tr')).toContainText('教职工群众');
 
