@@ -46,6 +46,9 @@ test('the committee sets up a campaign, prints code slips, runs a test and opens
 	await first.getByLabel('上传 PDF（可选）').setInputFiles({ name: '述学报告.pdf', mimeType: 'application/pdf', buffer: pdf });
 	await first.getByRole('button', { name: '保存述学报告' }).click();
 	await expect(first.getByRole('link', { name: '述学报告.pdf' })).toBeVisible();
+	// The text as raters will read it: a paragraph, two list items, bold as bold.
+	await expect(first.locator('.report li')).toHaveCount(2);
+	await expect(first.locator('.report strong')).toHaveText('撰写心得');
 	const href = (await first.getByRole('link', { name: '述学报告.pdf' }).getAttribute('href')) ?? '';
 	expect(href).toMatch(new RegExp(`^/campaigns/${id}/targets/\\d+/report\\.pdf$`));
 	const served = await page.request.get(href);
