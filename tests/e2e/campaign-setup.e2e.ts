@@ -110,6 +110,12 @@ test('the committee sets up a campaign, prints code slips, runs a test and opens
 	await page.emulateMedia({ media: 'screen' });
 	await expect(codes.locator('tbody tr')).toHaveCount(1);
 	await expect(codes.locator('tbody tr')).toContainText('教职工群众');
+	// A lost print-out: its unused codes are voided.
+	await codes.locator('tbody tr').getByText('作废本批未用的码').click();
+	await codes.getByRole('button', { name: '确认作废第 1 批未用的码' }).click();
+	await expect(codes.getByRole('status')).toHaveText('第 1 批已作废 3 个未用的码。');
+	await expect(codes.locator('tbody tr td').nth(4)).toHaveText('3');
+	await expect(page.locator('.slip')).toHaveCount(0);
 
 	// The test run, then the real run (which asks to confirm that the test ballots go).
 	await page.goto(`/campaigns/${id}`);
