@@ -14,6 +14,7 @@ import {
 	listTargets,
 	moveTarget,
 	removeTarget,
+	reportTextMaxLength,
 	saveCriteria,
 	saveGroups,
 	saveReport,
@@ -147,7 +148,10 @@ export const actions: Actions = {
 		const form = await readForm(request);
 		const targetId = integer(form, 'targetId');
 		if (targetId === null) error(404, 'not_found');
-		const reportText = text(form, 'reportText', 20_000);
+		const raw = form.get('reportText');
+		// Refused rather than cut: a report longer than the limit is sent back whole with the message.
+		if (typeof raw === 'string' && raw.trim().length > reportTextMaxLength) return fail(400, { reportTarget: targetId, reportText: raw.slice(0, 200_000), reportProblem: 'text_too_long' });
+		const reportText = text(form, 'reportText', reportTextMaxLength);
 		const upload = await readReportUpload(form);
 		if (!upload.ok) return fail(400, { reportTarget: targetId, reportText, reportProblem: upload.problem });
 		const result = await saveReport(db(), campaign.id, targetId, { text: reportText, file: upload.file ?? undefined, removeFile: form.get('removeFile') !== null });
