@@ -88,7 +88,14 @@ const rows = (): Row[] => [
 	// A target's own released results; 1103 (the 'member' here) is a target of campaign 1, released.
 	{ route: '/evaluations/results/[id]', path: '/evaluations/results/1', expect: signedIn(200, 404, 404) },
 	{ route: '/evaluations/results/[id]', path: '/evaluations/results/2', expect: signedIn(404, 404, 404) },
-	{ route: '/evaluations/results/[id]', path: '/evaluations/results/999999', expect: signedIn(404, 404, 404) }
+	{ route: '/evaluations/results/[id]', path: '/evaluations/results/999999', expect: signedIn(404, 404, 404) },
+	// Setting up evaluation campaigns is the committee's alone; campaign 1 is the demo's last year's 述学评学.
+	{ route: '/campaigns', path: '/campaigns', expect: signedIn(403, 403, 200) },
+	{ route: '/campaigns/new', path: '/campaigns/new', expect: signedIn(403, 403, 200) },
+	{ route: '/campaigns/[id]', path: '/campaigns/1', expect: signedIn(403, 403, 200) },
+	{ route: '/campaigns/[id]', path: '/campaigns/999999', expect: signedIn(403, 403, 404) },
+	{ route: '/campaigns/[id]', path: '/campaigns/not-a-number', expect: signedIn(403, 403, 404) },
+	{ route: '/campaigns/[id]/targets/[targetId]/report.pdf', path: '/campaigns/1/targets/999999/report.pdf', expect: signedIn(403, 403, 404) }
 ];
 
 /** Route ids from src/routes, groups removed: what the app actually serves. */
