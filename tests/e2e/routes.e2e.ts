@@ -73,7 +73,21 @@ const rows = (): Row[] => [
 	{ route: '/exams/[id]/regrade', path: '/exams/1/regrade?question=999999', expect: signedIn(403, 403, 200) },
 	{ route: '/exams/[id]/paper', path: '/exams/1/paper', expect: signedIn(403, 200, 200) },
 	{ route: '/exams/[id]/paper/[attemptId]', path: '/exams/1/paper/999999', expect: signedIn(403, 404, 404) },
-	{ route: '/exams/[id]/paper/[attemptId]/entry', path: '/exams/1/paper/999999/entry', expect: signedIn(403, 404, 404) }
+	{ route: '/exams/[id]/paper/[attemptId]/entry', path: '/exams/1/paper/999999/entry', expect: signedIn(403, 404, 404) },
+	// Rating (issue 5). The demo's campaigns: 1 is last year's (closed), 2 this year's (open); every active member is
+	// eligible in both. A campaign someone may not rate answers like one that does not exist.
+	{ route: '/evaluations', path: '/evaluations', expect: signedIn(200, 200, 200) },
+	{ route: '/evaluations/[id]/rate', path: '/evaluations/2/rate', expect: signedIn(200, 200, 200) },
+	{ route: '/evaluations/[id]/rate', path: '/evaluations/1/rate', expect: signedIn(200, 200, 200) },
+	{ route: '/evaluations/[id]/rate', path: '/evaluations/999999/rate', expect: signedIn(404, 404, 404) },
+	{ route: '/evaluations/[id]/rate', path: '/evaluations/not-a-number/rate', expect: signedIn(404, 404, 404) },
+	{ route: '/evaluations/[id]/rate/report/[targetId]', path: '/evaluations/2/rate/report/999999', expect: signedIn(404, 404, 404) },
+	{ route: '/evaluations/[id]/rate/report/[targetId]', path: '/evaluations/999999/rate/report/1', expect: signedIn(404, 404, 404) },
+	{ route: '/ballot', path: '/ballot', expect: everyone(200) },
+	{ route: '/ballot/report/[targetId]', path: '/ballot/report/1', expect: everyone(405) },
+	{ route: '/receipts/[id]', path: '/receipts/1', expect: everyone(200) },
+	{ route: '/receipts/[id]', path: '/receipts/2', expect: everyone(200) },
+	{ route: '/receipts/[id]', path: '/receipts/999999', expect: everyone(404) }
 ];
 
 /** Route ids from src/routes, groups removed: what the app actually serves. */

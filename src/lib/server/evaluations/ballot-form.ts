@@ -140,8 +140,8 @@ export async function raterView(db: Db, evaluationId: number, memberId: number, 
 	const ballot = await ballotForm(db, evaluationId);
 	if (!ballot || ballot.status === 'draft') return null;
 	const campaign = await db.selectFrom('evaluation').select(['status', 'opens_at', 'closes_at']).where('id', '=', evaluationId).executeTakeFirstOrThrow();
-	if (await hasRated(db, evaluationId, memberId)) return { state: 'rated', ballot };
 	if (isClosed(campaign, now)) return { state: 'closed', ballot };
+	if (await hasRated(db, evaluationId, memberId)) return { state: 'rated', ballot };
 	if (!acceptsBallots(campaign, now)) return { state: 'not_open', ballot };
 	return { state: 'open', ballot };
 }
