@@ -98,6 +98,8 @@ test('a member rates the live campaign one target per screen on a phone, is told
 	// One target per screen, with its progress and report.
 	await expect(page.getByText('1/3', { exact: true })).toBeVisible();
 	await visibleCard(page).getByText('述学报告').click();
+	mkdirSync('test-results/screens', { recursive: true });
+	await page.screenshot({ path: 'test-results/screens/rate-step.png', fullPage: true });
 	await expect(visibleCard(page).locator('.report li').first()).toBeVisible();
 	await expect(visibleCard(page).locator('.report strong')).toHaveText('存在问题');
 	await rateVisibleCard(page, 0);
@@ -124,7 +126,7 @@ test('a member rates the live campaign one target per screen on a phone, is told
 	await visibleCard(page).locator('fieldset').filter({ hasText: '学用结合' }).getByLabel('较好').check();
 	await page.getByRole('button', { name: '检查并提交' }).click();
 	await expect(page.getByText('已全部选择')).toBeVisible();
-	mkdirSync('test-results/screens', { recursive: true });
+	await expect(page.getByRole('alert')).toHaveCount(0);
 	await page.screenshot({ path: 'test-results/screens/rate-review.png', fullPage: true });
 	await page.getByRole('button', { name: '提交测评' }).click();
 
