@@ -10,7 +10,9 @@ import {
 	codeGuessWindowMs,
 	findCampaignForCode,
 	mayReadReports,
+	ownTargetId,
 	raterView,
+	receiptsPage,
 	readBallot,
 	recordWrongCode,
 	reportFile
@@ -133,5 +135,20 @@ describe('reportFile', () => {
 		expect((await reportFile(opened.db, f.id, t))?.fileName).toBe('述学报告.pdf');
 		expect(await reportFile(opened.db, g.id, t)).toBeNull();
 		expect((await ballotForm(opened.db, f.id))?.targets[0]?.hasPdf).toBe(true);
+	});
+});
+
+describe('ownTargetId and receiptsPage', () => {
+	it('finds the member’s own card, and publishes receipts only once the campaign has closed', async () => {
+		const now = Date.now();
+		const f = await makeCampaign(opened.db, { targets: [leader], opensAt: now - 3 * 86_400_000, closesAt: now + 1000 });
+		expect(await ownTargetId(opened.db, f.id, leader)).toBe(f.targetIds[0]);
+		expect(await ownTargetId(opened.db, f.id, raters[0] as number)).toBeNull();
+		const cast = await castBallot(opened.db, f.id, { kind: 'member', memberId: raters[0] as number }, fullBallot(f), now);
+		expect(await receiptsPage(opened.db, f.id, now)).toMatchObject({ receipts: null, status: 'live' });
+		expect((await receiptsPage(opened.db, f.id, now + 2000))?.receipts).toEqual([cast.ok ? cast.receipt : 'none']);
+		expect(await receiptsPage(opened.db, 99999, now)).toBeNull();
+		const draft = await makeCampaign(opened.db, { targets: [leader], status: 'draft' });
+		expect(await receiptsPage(opened.db, draft.id, now)).toBeNull();
 	});
 });

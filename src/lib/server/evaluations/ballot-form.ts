@@ -1,6 +1,6 @@
 import type { Db } from '../db';
 import type { EvaluationStatus } from '../db/schema';
-import { acceptsBallots, hasRated, isClosed, parseLevels } from './ballots';
+import { acceptsBallots, hasRated, isClosed, parseLevels, publishedReceipts } from './ballots';
 import { hashCode, normalizeCode } from './codes';
 import type { BallotInput, Level } from './types';
 
@@ -144,6 +144,19 @@ export async function raterView(db: Db, evaluationId: number, memberId: number, 
 	if (await hasRated(db, evaluationId, memberId)) return { state: 'rated', ballot };
 	if (!acceptsBallots(campaign, now)) return { state: 'not_open', ballot };
 	return { state: 'open', ballot };
+}
+
+/** The target a member is in this campaign, if any (their own card says so). */
+export async function ownTargetId(db: Db, evaluationId: number, memberId: number): Promise<number | null> {
+	const row = await db.selectFrom('evaluation_target').select('id').where('evaluation_id', '=', evaluationId).where('member_id', '=', memberId).executeTakeFirst();
+	return row?.id ?? null;
+}
+
+/** A campaign's public receipts page: its title and window, and the receipts once it has closed (null before). */
+export async function receiptsPage(db: Db, evaluationId: number, now = Date.now()) {
+	const campaign = await db.selectFrom('evaluation').select(['id', 'title', 'status', 'closes_at']).where('id', '=', evaluationId).executeTakeFirst();
+	if (!campaign || campaign.status === 'draft') return null;
+	return { title: campaign.title, status: campaign.status, closesAt: campaign.closes_at, receipts: await publishedReceipts(db, campaign.id, now) };
 }
 
 export type CodeLookup = { ok: true; evaluationId: number; code: string } | { ok: false; problem: 'code_unknown' | 'code_used' };

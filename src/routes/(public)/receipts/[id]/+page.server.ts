@@ -1,7 +1,7 @@
 import { error } from '@sveltejs/kit';
 import { readConfig } from '$lib/server/config';
 import { db } from '$lib/server/db/instance';
-import { publishedReceipts } from '$lib/server/evaluations/ballots';
+import { receiptsPage } from '$lib/server/evaluations/ballot-form';
 import { idParam } from '$lib/server/form';
 import type { PageServerLoad } from './$types';
 
@@ -10,13 +10,7 @@ import type { PageServerLoad } from './$types';
 // request says which receipt anyone looked for.
 export const load: PageServerLoad = async ({ params }) => {
 	const id = idParam(params.id);
-	const campaign = id === null ? undefined : await db().selectFrom('evaluation').select(['id', 'title', 'status', 'closes_at']).where('id', '=', id).executeTakeFirst();
-	if (!campaign || campaign.status === 'draft') error(404, 'not_found');
-	return {
-		title: campaign.title,
-		status: campaign.status,
-		closesAt: campaign.closes_at,
-		receipts: await publishedReceipts(db(), campaign.id),
-		timeZone: readConfig().timeZone
-	};
+	const found = id === null ? null : await receiptsPage(db(), id);
+	if (!found) error(404, 'not_found');
+	return { ...found, timeZone: readConfig().timeZone };
 };

@@ -3,7 +3,7 @@ import { requireMember } from '$lib/server/auth/guard';
 import { readConfig } from '$lib/server/config';
 import { db } from '$lib/server/db/instance';
 import { castBallot } from '$lib/server/evaluations/ballots';
-import { raterView, readBallot } from '$lib/server/evaluations/ballot-form';
+import { ownTargetId, raterView, readBallot } from '$lib/server/evaluations/ballot-form';
 import { idParam, readForm } from '$lib/server/form';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -17,18 +17,13 @@ async function view(param: string, memberId: number) {
 	return found;
 }
 
-async function selfTarget(evaluationId: number, memberId: number): Promise<number | null> {
-	const row = await db().selectFrom('evaluation_target').select('id').where('evaluation_id', '=', evaluationId).where('member_id', '=', memberId).executeTakeFirst();
-	return row?.id ?? null;
-}
-
 export const load: PageServerLoad = async ({ params }) => {
 	const member = requireMember();
 	const found = await view(params.id, member.id);
 	return {
 		state: found.state,
 		ballot: found.ballot,
-		selfTargetId: await selfTarget(found.ballot.id, member.id),
+		selfTargetId: await ownTargetId(db(), found.ballot.id, member.id),
 		timeZone: readConfig().timeZone
 	};
 };
