@@ -278,7 +278,7 @@ test('rating by code: the slip’s link opens the ballot, a used code and an unk
 	const member = await phoneAs(browser, '1205');
 	expect((await member.request.get(`/evaluations/${id}/rate/report/${targetId}`)).status()).toBe(200);
 	await member.goto(`/evaluations/${id}/rate`);
-	await member.getByText('述学报告').first().click();
+	await member.getByText('述学报告', { exact: true }).first().click();
 	await expect(member.getByRole('link', { name: '查看述学报告（PDF）' })).toHaveAttribute('href', `/evaluations/${id}/rate/report/${targetId}`);
 	await member.context().close();
 
@@ -287,6 +287,14 @@ test('rating by code: the slip’s link opens the ballot, a used code and an unk
 	await page.getByLabel('测评码').fill(racing);
 	await page.getByRole('button', { name: '打开测评表' }).click();
 	await expect(page.locator('form.ballot')).toBeVisible();
+	// The PDF button of a ballot opened by code posts the code (not the ballot) to a new tab.
+	await visibleCard(page).getByText('述学报告', { exact: true }).click();
+	const [pdfResponse] = await Promise.all([
+		context.waitForEvent('response', (r) => r.url().includes(`/ballot/report/${targetId}`)),
+		visibleCard(page).getByRole('button', { name: '查看述学报告（PDF）' }).click()
+	]);
+	expect(pdfResponse.status()).toBe(200);
+	expect(pdfResponse.request().postData()).toBe(`code=${encodeURIComponent(racing)}`);
 	await checkEverywhere(page, 0);
 	const before = ballotCount(baseURL, id);
 	const replies = await page.evaluate(async () => {
