@@ -4,6 +4,7 @@ import { Agent } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { codeGuessLimit } from '../../src/lib/server/evaluations/ballot-form';
 import { ballotBody, freePort, postBallot, prepareBallotLoad, type BallotLoad } from '../bench/ballot-load';
 import { ensureBuilt, send, startServer, stopServer, type Server } from '../bench/exam-load';
 
@@ -75,6 +76,19 @@ it('logs no ballot contents, ballot keys, receipts or codes', async () => {
 	// A report PDF asked for with a code, and a plain page view of the receipts.
 	await send(agent, port, 'POST', `/ballot/report/${load.targetIds[0]}`, { 'content-type': 'application/x-www-form-urlencoded', origin: `http://127.0.0.1:${port}` }, `code=${c1}`, 10_000);
 	await send(agent, port, 'GET', `/receipts/${load.evaluationId}`, {}, undefined, 10_000);
+
+	// Guessing codes is throttled per address, with its own answer.
+	let guesses = 1;
+	let throttled: { status: number; type: string; body: string } | null = null;
+	while (!throttled && guesses <= codeGuessLimit + 1) {
+		const r = await postBallot(agent, port, '/ballot?/open', new URLSearchParams({ code: `ZZZZZ-ZZ${String(guesses).padStart(3, '2').replace(/[01]/g, '2')}` }).toString(), null);
+		guesses++;
+		if (r.body.includes('throttled')) throttled = r;
+	}
+	// Two wrong codes were sent above (an unknown one and none at all): the limit is reached after the rest.
+	expect(guesses - 1).toBe(codeGuessLimit - 1);
+	expect(throttled?.type).toBe('failure');
+	expect(throttled?.body).toContain('"status":429');
 
 	// The casts went as expected: 2 member ballots and 2 code ballots, the rest refused.
 	expect(outcomes.filter((t) => t === 'success')).toHaveLength(5); // 4 ballots + opening the ballot for c1

@@ -185,10 +185,11 @@ export async function findCampaignForCode(db: Db, typed: string, now = Date.now(
 }
 
 // Code guessing: at most `codeGuessLimit` wrong codes per address in `codeGuessWindowMs`, counted in the sign-in
-// throttle's table under their own key (so several app servers share them). A whole school may sit behind one
-// address, so the limit counts wrong codes only, never right ones. The address is kept in that table alone, as
-// the sign-in throttle keeps it, and never beside anything of a ballot.
-export const codeGuessLimit = 10;
+// throttle's table under their own key (so several app servers share them). A meeting room often sits behind one
+// school address and people mistype slips, so the limit is generous and counts wrong codes only: with 31^10
+// possible codes and a few hundred valid ones, 30 guesses per 10 minutes finds one in about 10^8 years. The
+// address is kept in that table alone, as the sign-in throttle keeps it, and never beside anything of a ballot.
+export const codeGuessLimit = 30;
 export const codeGuessWindowMs = 10 * 60_000;
 
 const guessKey = (address: string) => `ballot-code:${address}`;
