@@ -95,7 +95,21 @@ const rows = (): Row[] => [
 	{ route: '/campaigns/[id]', path: '/campaigns/1', expect: signedIn(403, 403, 200) },
 	{ route: '/campaigns/[id]', path: '/campaigns/999999', expect: signedIn(403, 403, 404) },
 	{ route: '/campaigns/[id]', path: '/campaigns/not-a-number', expect: signedIn(403, 403, 404) },
-	{ route: '/campaigns/[id]/targets/[targetId]/report.pdf', path: '/campaigns/1/targets/999999/report.pdf', expect: signedIn(403, 403, 404) }
+	{ route: '/campaigns/[id]/targets/[targetId]/report.pdf', path: '/campaigns/1/targets/999999/report.pdf', expect: signedIn(403, 403, 404) },
+	// Rating (issue 5). The demo's campaigns: 1 is last year's (closed), 2 this year's (open); every active member is
+	// eligible in both. A campaign someone may not rate answers like one that does not exist.
+	{ route: '/evaluations', path: '/evaluations', expect: signedIn(200, 200, 200) },
+	{ route: '/evaluations/[id]/rate', path: '/evaluations/2/rate', expect: signedIn(200, 200, 200) },
+	{ route: '/evaluations/[id]/rate', path: '/evaluations/1/rate', expect: signedIn(200, 200, 200) },
+	{ route: '/evaluations/[id]/rate', path: '/evaluations/999999/rate', expect: signedIn(404, 404, 404) },
+	{ route: '/evaluations/[id]/rate', path: '/evaluations/not-a-number/rate', expect: signedIn(404, 404, 404) },
+	{ route: '/evaluations/[id]/rate/report/[targetId]', path: '/evaluations/2/rate/report/999999', expect: signedIn(404, 404, 404) },
+	{ route: '/evaluations/[id]/rate/report/[targetId]', path: '/evaluations/999999/rate/report/1', expect: signedIn(404, 404, 404) },
+	{ route: '/ballot', path: '/ballot', expect: everyone(200) },
+	{ route: '/ballot/report/[targetId]', path: '/ballot/report/1', expect: everyone(405) },
+	{ route: '/receipts/[id]', path: '/receipts/1', expect: everyone(200) },
+	{ route: '/receipts/[id]', path: '/receipts/2', expect: everyone(200) },
+	{ route: '/receipts/[id]', path: '/receipts/999999', expect: everyone(404) }
 ];
 
 /** Route ids from src/routes, groups removed: what the app actually serves. */
