@@ -1,0 +1,153 @@
+import { expect, test, type Browser, type Page } from '@playwright/test';
+import { demo, pageAs } from './helpers';
+
+// Issue 5 from end to end, through the pages only: the committee sets up a campaign (threshold 3) with three
+// signed-in raters (the 第一中学教师第二支部 members 1206–1208) and three one-time codes; a test-run ballot is gone
+// once the real run opens; the set-up locks at the first real ballot; a member cannot rate twice; a code works
+// once; results stay hidden below the threshold and appear at it; every receipt is in the list published at the
+// close. The window closes about two minutes after the test starts, so the test waits for it at the end.
+
+const wide = { width: 1280, height: 900 };
+const timeZone = 'Asia/Shanghai';
+
+/** `YYYY-MM-DDTHH:mm` in the organization's time zone, as a datetime-local input takes it. */
+function localInput(at: number): string {
+	const parts = Object.fromEntries(
+		new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
+			.formatToParts(new Date(at))
+			.map((p) => [p.type, p.value])
+	);
+	return `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}`;
+}
+
+async function rateAll(page: Page, level: number) {
+	for (const radio of await page.locator(`form.ballot input[type=radio][value="${level}"]`).all()) await radio.check();
+	await page.getByRole('button', { name: '提交测评' }).click();
+	const receipt = page.getByTestId('receipt');
+	await expect(receipt).toHaveText(/^[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}$/);
+	return (await receipt.textContent())?.trim() ?? '';
+}
+
+async function rateAsMember(browser: Browser, loginId: string, id: number, level: number): Promise<string> {
+	const page = await pageAs(browser, loginId, { viewport: wide });
+	await page.goto(`/evaluations/${id}/rate`);
+	const receipt = await rateAll(page, level);
+	await page.context().close();
+	return receipt;
+}
+
+async function rateByCode(browser: Browser, code: string, level: number): Promise<string> {
+	const context = await browser.newContext({ viewport: wide });
+	const page = await context.newPage();
+	await page.goto('/ballot');
+	await page.getByLabel('测评码').fill(code);
+	await page.getByRole('button', { name: '打开测评表' }).click();
+	const receipt = await rateAll(page, level);
+	await context.close();
+	return receipt;
+}
+
+test('a campaign from set-up to published receipts', async ({ browser }) => {
+	test.setTimeout(300_000);
+	const started = Date.now();
+	const admin = await pageAs(browser, demo.committee, { viewport: wide });
+	const title = `E2E 全流程测评 ${started}`;
+
+	// Set-up: the window opened an hour ago and closes on the minute at least two minutes from now.
+	const closesAt = Math.ceil((started + 150_000) / 60_000) * 60_000;
+	await admin.goto('/campaigns/new');
+	await admin.getByLabel('测评名称').fill(title);
+	await admin.getByLabel('结果显示门槛（票）').fill('3');
+	await admin.getByLabel('开始时间').fill(localInput(started - 3600_000));
+	await admin.getByLabel('结束时间').fill(localInput(closesAt));
+	await admin.getByRole('button', { name: '创建测评' }).click();
+	await expect(admin).toHaveURL(/\/campaigns\/\d+\?created=1$/);
+	const id = Number(/\/campaigns\/(\d+)/.exec(admin.url())?.[1]);
+
+	const targets = admin.locator('#targets');
+	await targets.getByRole('checkbox', { name: /1302 ·/ }).check();
+	await targets.getByRole('button', { name: '添加', exact: true }).click();
+	await expect(targets.locator('li.target')).toHaveCount(1);
+
+	// 党员 (row 3) rate by signing in, limited to 第一中学教师第二支部; 教职工群众 (row 4) rate by code.
+	const groups = admin.locator('#groups');
+	const members = groups.getByRole('group', { name: '第 3 行', exact: true });
+	await members.getByLabel('成员登录后可在本类测评').check();
+	await members.locator('summary').click();
+	await members.getByRole('checkbox', { name: '第一中学教师第二支部' }).check();
+	await groups.getByRole('button', { name: '保存测评人类别' }).click();
+	await expect(groups.getByRole('status')).toHaveText('已保存。');
+
+	const codesSection = admin.locator('#codes');
+	await codesSection.getByLabel('测评人类别').selectOption({ label: '教职工群众' });
+	await codesSection.getByLabel('生成数量').fill('3');
+	await codesSection.getByRole('button', { name: '生成并显示测评码' }).click();
+	await expect(admin.locator('.slip')).toHaveCount(3);
+	const codes = (await admin.locator('.slip .code').allTextContents()).map((c) => c.trim());
+	expect(new Set(codes).size).toBe(3);
+
+	// The test run: 1206 rates; opening the real run wipes that ballot, so 1206 may rate again.
+	await admin.goto(`/campaigns/${id}`);
+	const run = admin.locator('#run');
+	await run.getByRole('button', { name: '开始试测' }).click();
+	await expect(run.getByRole('status')).toContainText('试测已开始');
+	await rateAsMember(browser, '1206', id, 2);
+	await run.getByRole('checkbox', { name: /删除试测的全部选票/ }).check();
+	await run.getByRole('button', { name: '开始正式测评' }).click();
+	await expect(run.getByRole('status')).toContainText('正式测评已开始');
+	await admin.goto(`/campaigns/${id}/results`);
+	await expect(admin.getByText('不足 3 票，不公布（现有 0 票）。').first()).toBeVisible();
+
+	// The real run. Before its first ballot the groups can still be saved; after it, not.
+	await admin.goto(`/campaigns/${id}`);
+	await expect(admin.getByRole('button', { name: '保存测评人类别' })).toBeVisible();
+	const receipts: string[] = [];
+	receipts.push(await rateAsMember(browser, '1206', id, 0));
+	await admin.reload();
+	await expect(admin.getByRole('button', { name: '保存测评人类别' })).toHaveCount(0);
+	await expect(admin.locator('#run').getByText('正式测评已收到选票')).toBeVisible();
+
+	// 1206 cannot rate again: the page says so, and a direct post is refused.
+	const again = await pageAs(browser, '1206', { viewport: wide });
+	await again.goto(`/evaluations/${id}/rate`);
+	await expect(again.getByTestId('already-rated')).toBeVisible();
+	await again.context().close();
+
+	// A code, then the same code again.
+	receipts.push(await rateByCode(browser, (codes[0] as string).toLowerCase(), 1));
+	const reuse = await browser.newContext({ viewport: wide });
+	const reusePage = await reuse.newPage();
+	await reusePage.goto('/ballot');
+	await reusePage.getByLabel('测评码').fill(codes[0] as string);
+	await reusePage.getByRole('button', { name: '打开测评表' }).click();
+	await expect(reusePage.getByText('此测评码已使用')).toBeVisible();
+	await reuse.close();
+
+	// Two ballots: below the threshold of 3, nothing is shown. The third shows the totals.
+	await admin.goto(`/campaigns/${id}/results`);
+	await expect(admin.getByText('不足 3 票，不公布（现有 2 票）。').first()).toBeVisible();
+	receipts.push(await rateAsMember(browser, '1207', id, 0));
+	await admin.reload();
+	await expect(admin.getByText(/不足 3 票，不公布/)).toHaveCount(0);
+	await expect(admin.getByRole('table').first()).toContainText('3');
+	// Neither group alone may be shown: 党员 has 2 and the rest 1, so each would give away a smaller slice.
+	await expect(admin.getByText(/目前没有可以单独查看的评议组/)).toBeVisible();
+
+	receipts.push(await rateAsMember(browser, '1208', id, 1));
+	receipts.push(await rateByCode(browser, codes[1] as string, 0));
+	receipts.push(await rateByCode(browser, codes[2] as string, 2));
+	expect(new Set(receipts).size).toBe(6);
+
+	// Before the close the receipt list is not out; after it, every receipt is on it.
+	const reader = await browser.newContext({ viewport: wide });
+	const list = await reader.newPage();
+	await list.goto(`/receipts/${id}`);
+	await expect(list.getByText(/结束后在此公布回执码名单|届时在此公布回执码名单/)).toBeVisible();
+	const wait = closesAt - Date.now() + 2000;
+	if (wait > 0) await list.waitForTimeout(wait);
+	await list.reload();
+	await expect(list.getByText('共 6 个回执码')).toBeVisible();
+	for (const receipt of receipts) await expect(list.getByText(receipt, { exact: true })).toBeVisible();
+	await reader.close();
+	await admin.context().close();
+});
