@@ -1,5 +1,6 @@
 // A learning report's simple formatting, parsed into blocks the page renders as elements (never as HTML):
-// paragraphs separated by blank lines, lines starting with "- " as list items, and **bold** runs.
+// paragraphs separated by blank lines, lines starting with "- " (or －, *, •, ·) as list items, and **bold** runs.
+// The committee's preview and the raters' ballot render it with the same component, ReportText.svelte.
 
 export type Run = { text: string; bold: boolean };
 export type Block = { kind: 'p'; lines: Run[][] } | { kind: 'ul'; items: Run[][] };
@@ -22,7 +23,7 @@ export function reportBlocks(text: string): Block[] {
 		const lines = chunk.split('\n').map((l) => l.trim()).filter(Boolean);
 		let current: Block | null = null;
 		for (const line of lines) {
-			const item = /^[-*•]\s+(.*)$/.exec(line);
+			const item = /^[-－*•·]\s+(.*)$/.exec(line);
 			if (item) {
 				if (current?.kind !== 'ul') blocks.push((current = { kind: 'ul', items: [] }));
 				current.items.push(runs(item[1] ?? ''));

@@ -1,9 +1,7 @@
 import type { Db } from '../db';
 import { castBallot } from '../evaluations/ballots';
-import { generateCodes } from '../evaluations/codes';
-import { defaultCriteria } from '../evaluations/defaults';
-import { snapshotEligible } from '../evaluations/eligibility';
-import { parseLevels } from '../evaluations/ballots';
+import { addTargets, createCampaign, issueCodes, listCriteria, listGroups, listTargets, saveGroups, saveReport, startLive } from '../evaluations/campaigns';
+import { releaseResults } from '../evaluations/results';
 import { random } from './exams';
 
 // Demo evaluation campaigns: last year's 述学评学, closed, with ballots from members and from codes and results
@@ -28,62 +26,39 @@ async function memberIds(db: Db): Promise<Ids> {
 	return new Map(rows.map((r) => [r.login_id, r.id]));
 }
 
-async function createCampaign(
+/**
+ * A campaign as the committee would set it up (campaigns.ts): created with the 述学评学 defaults, the targets and
+ * their reports, two rater groups (党员 by signing in, 教职工群众 by code), then the real run opened.
+ */
+async function createDemoCampaign(
 	db: Db,
 	ids: Ids,
-	o: { title: string; year: number; opensAt: number; closesAt: number; targets: string[]; weighted: boolean; released: number | null; now: number }
+	o: { title: string; year: number; opensAt: number; closesAt: number; targets: string[]; weighted: boolean; now: number }
 ) {
-	const { id } = await db
-		.insertInto('evaluation')
-		.values({
-			title: o.title,
-			year: o.year,
-			kind: 'study_review',
-			status: 'live',
-			opens_at: o.opensAt,
-			closes_at: o.closesAt,
-			threshold: 5,
-			comments_enabled: 1,
-			weighted: o.weighted ? 1 : 0,
-			results_released_at: o.released,
-			created_by: ids.get('admin') ?? null,
-			created_at: o.now,
-			updated_at: o.now
-		})
-		.returning('id')
-		.executeTakeFirstOrThrow();
-	const targetIds: number[] = [];
-	for (const [position, login] of o.targets.entries()) {
-		const row = await db
-			.insertInto('evaluation_target')
-			.values({ evaluation_id: id, member_id: ids.get(login) ?? 0, position, report_text: reports[login] ?? '' })
-			.returning('id')
-			.executeTakeFirstOrThrow();
-		targetIds.push(row.id);
+	const id = await createCampaign(
+		db,
+		ids.get('admin') ?? 0,
+		{ title: o.title, year: o.year, kind: 'study_review', opensAt: o.opensAt, closesAt: o.closesAt, threshold: 5, commentsEnabled: true },
+		o.now
+	);
+	await addTargets(
+		db,
+		id,
+		o.targets.map((login) => ids.get(login) ?? 0)
+	);
+	for (const t of await listTargets(db, id)) {
+		const text = reports[t.loginId];
+		if (text) await saveReport(db, id, t.id, { text }, o.now);
 	}
-	const criteria: { id: number; levels: number }[] = [];
-	for (const [position, c] of defaultCriteria('study_review').entries()) {
-		const row = await db
-			.insertInto('evaluation_criterion')
-			.values({ evaluation_id: id, position, name: c.name, levels: JSON.stringify(c.levels), is_overall: c.isOverall ? 1 : 0 })
-			.returning(['id', 'levels'])
-			.executeTakeFirstOrThrow();
-		criteria.push({ id: row.id, levels: parseLevels(row.levels).length });
-	}
-	const groups = [
-		{ name: '党员', weight: 60, membersRate: 1 },
-		{ name: '教职工群众', weight: 40, membersRate: 0 }
-	];
-	const groupIds: number[] = [];
-	for (const [position, g] of groups.entries()) {
-		const row = await db
-			.insertInto('evaluation_group')
-			.values({ evaluation_id: id, position, name: g.name, weight_pct: o.weighted ? g.weight : null, members_rate: g.membersRate, unit_ids: '[]', roles: '[]' })
-			.returning('id')
-			.executeTakeFirstOrThrow();
-		groupIds.push(row.id);
-	}
-	await snapshotEligible(db, id);
+	await saveGroups(db, id, [
+		{ id: null, name: '党员', weightPct: o.weighted ? 60 : null, membersRate: true, unitIds: [], roles: [] },
+		{ id: null, name: '教职工群众', weightPct: o.weighted ? 40 : null, membersRate: false, unitIds: [], roles: [] }
+	]);
+	const started = await startLive(db, id, o.now);
+	if (!started.ok) throw new Error(`demo campaign ${o.title}: ${started.problem}`);
+	const targetIds = (await listTargets(db, id)).map((t) => t.id);
+	const criteria = (await listCriteria(db, id)).map((c) => ({ id: c.id, levels: c.levels.length }));
+	const groupIds = (await listGroups(db, id)).map((g) => g.id);
 	return { id, targetIds, criteria, groupIds };
 }
 
@@ -110,37 +85,38 @@ export async function seedDemoEvaluations(db: Db, now = Date.now()): Promise<{ c
 
 	// Last year's, closed a year ago, results released.
 	const lastOpens = now - 365 * day;
-	const last = await createCampaign(db, ids, {
+	const last = await createDemoCampaign(db, ids, {
 		title: '2025年度领导干部述学评学',
 		year: 2025,
 		opensAt: lastOpens,
 		closesAt: lastOpens + 14 * day,
 		targets: ['1102', '1103', '1202', '1302', '1402'],
 		weighted: true,
-		released: lastOpens + 20 * day,
 		now: lastOpens - day
 	});
 	const castAt = lastOpens + day;
+	const issued = await issueCodes(db, last.id, last.groupIds[1] ?? 0, 15);
+	const codes = issued.ok ? issued.codes : [];
 	const voters = [...ids.keys()].filter((login) => /^1[1-4]0[3-9]$/.test(login)).slice(0, 18);
 	for (const login of voters) {
 		const r = await castBallot(db, last.id, { kind: 'member', memberId: ids.get(login) ?? 0 }, ballot(last, rand), castAt);
 		if (r.ok) ballots++;
 	}
-	const { codes } = await generateCodes(db, last.id, last.groupIds[1] ?? 0, 15);
 	for (const code of codes.slice(0, 12)) {
 		const r = await castBallot(db, last.id, { kind: 'code', code }, ballot(last, rand), castAt);
 		if (r.ok) ballots++;
 	}
 
+	await releaseResults(db, last.id, lastOpens + 20 * day);
+
 	// This year's, open for two more weeks; the 县教育局机关 members have rated.
-	const current = await createCampaign(db, ids, {
+	const current = await createDemoCampaign(db, ids, {
 		title: '2026年度领导干部述学评学',
 		year: 2026,
 		opensAt: now - 3 * day,
 		closesAt: now + 14 * day,
 		targets: ['1102', '1103', '1202'],
 		weighted: false,
-		released: null,
 		now: now - 5 * day
 	});
 	for (const login of ['1401', '1403', '1405', '1406', '1407', '1408']) {

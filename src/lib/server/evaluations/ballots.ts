@@ -1,9 +1,9 @@
-import { randomBytes, randomInt } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Db } from '../db';
 import { emptyWriteAheadLog } from '../db/sqlite';
 import type { Evaluation } from '../db/schema';
-import { hashCode, normalizeCode } from './codes';
+import { hashCode, normalizeCode, randomSymbols } from './codes';
 import type { BallotContent, BallotInput, Level, Rater } from './types';
 
 // Casting a ballot. The anonymity invariants (README.md beside this file) are kept here:
@@ -63,11 +63,9 @@ export function parseLevels(json: string): Level[] {
 	}
 }
 
-/** `ABCD-EFGH-JK`-like receipt: random, 12 symbols (base32 without padding). */
+/** `ABCD-EFGH-JKMN`: 12 random symbols of the code alphabet, so a receipt is read and typed as easily as a code. */
 function newReceipt(): string {
-	const alphabet = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
-	let out = '';
-	for (let i = 0; i < 12; i++) out += alphabet[randomInt(alphabet.length)];
+	const out = randomSymbols(12);
 	return `${out.slice(0, 4)}-${out.slice(4, 8)}-${out.slice(8)}`;
 }
 

@@ -32,11 +32,14 @@ export function hashCode(evaluationId: number, code: string): string {
 	return createHash('sha256').update(`${evaluationId}:${code}`).digest('hex');
 }
 
-function newCode(): string {
-	let code = '';
-	for (let i = 0; i < codeLength; i++) code += alphabet[randomInt(alphabet.length)];
-	return code;
+/** `length` random symbols of the code alphabet: ballot codes, and receipts (which are typed back too). */
+export function randomSymbols(length: number): string {
+	let out = '';
+	for (let i = 0; i < length; i++) out += alphabet[randomInt(alphabet.length)];
+	return out;
 }
+
+const newCode = () => randomSymbols(codeLength);
 
 /**
  * Makes `count` codes for a rater group as one batch and returns them (formatted) in random order, the only time
