@@ -21,6 +21,10 @@ function localInput(at: number): string {
 }
 
 async function rateAll(page: Page, level: number) {
+	// The ballot may arrive by a plain form post (a click before the page had hydrated) and hydrate after it: choices
+	// made before that would be reset, so wait until the page has settled.
+	await expect(page.locator('form.ballot')).toBeVisible();
+	await page.waitForLoadState('networkidle');
 	for (const radio of await page.locator(`form.ballot input[type=radio][value="${level}"]`).all()) await radio.check();
 	await page.getByRole('button', { name: '提交测评' }).click();
 	const receipt = page.getByTestId('receipt');
