@@ -1,3 +1,4 @@
+import { takeExpectedLists } from './analytics/expected';
 import type { Db } from './db';
 import { readConfig } from './config';
 import { migrateToLatest } from './db/migrate';
@@ -40,7 +41,11 @@ export async function startUp(db: Db): Promise<void> {
 	setInterval(() => void cleanUp().catch((e) => console.error('kaoping: clean-up failed', e)), 60 * 60 * 1000).unref();
 	// The sweeper: attempts whose time ran out are submitted with what was saved, even if the member never comes
 	// back. Every server may run it at once; submitAttempt's conditional update submits each attempt once.
-	const sweep = () => void submitExpired(db).catch((e) => console.error('kaoping: submitting expired attempts failed', e));
+	// The same sweep takes the expected list of each test whose window has just closed (analytics/expected.ts).
+	const sweep = () =>
+		void submitExpired(db)
+			.then(() => takeExpectedLists(db))
+			.catch((e) => console.error('kaoping: submitting expired attempts failed', e));
 	sweep();
 	setInterval(sweep, sweepIntervalMs).unref();
 }

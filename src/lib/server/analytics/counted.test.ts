@@ -4,7 +4,7 @@ import { createMakeup } from '../exams/exams';
 import { freshDatabase, makeMember, makeTree } from '../testing/db';
 import { makeExam } from '../testing/exams';
 import { answerFor, takeTest, tinyBank, type TinyBank } from '../testing/tiny-bank';
-import { countedQuarters, countedResults, countedTests, expectedMembers, percent } from './counted';
+import { areaTotals, countedQuarters, countedResults, countedTests, expectedMembers, percent } from './counted';
 
 const now = Date.UTC(2026, 11, 10, 2);
 const minute = 60_000;
@@ -75,6 +75,27 @@ describe('counted results', () => {
 		const expected = await expectedMembers(db, [q3, only]);
 		expect([...(expected.get(q3) ?? new Map()).keys()].sort((x, y) => x - y)).toEqual([a1, a2, b1, c1]);
 		expect(Object.fromEntries(expected.get(only) ?? new Map())).toEqual({ [a1]: tree.branchA, [a2]: tree.branchA, [c1]: tree.branchC });
+	});
+
+	it('sums the stored area scores per test and area, by unit', async () => {
+		// 2026Q3: theory is s1 (2) + m1 (3) + f1 (2) = 7 points a paper, charter s2 (2) + m1 (3) + t1 (1) = 6.
+		// a1 earned all of both; b1 only t1 (charter, 1 point).
+		const q3Totals = (await areaTotals(db, { quarters: ['2026Q3'] })).map((t) => [t.areaId, t.earnedCents, t.possibleCents, t.results]);
+		expect(q3Totals).toEqual(
+			[
+				[bank.areaIds.theory, 700, 1400, 2],
+				[bank.areaIds.charter, 700, 1200, 2]
+			].sort((x, y) => (x[0] as number) - (y[0] as number))
+		);
+		const branchB = await areaTotals(db, { unitIds: [tree.branchB] });
+		expect(Object.fromEntries(branchB.map((t) => [t.areaId, [t.quarter, t.earnedCents]]))).toEqual({
+			[bank.areaIds.theory]: ['2026Q3', 0],
+			[bank.areaIds.charter]: ['2026Q3', 100]
+		});
+		expect(await areaTotals(db, { unitIds: [] })).toEqual([]);
+		// Practice tests are not in the totals.
+		expect((await areaTotals(db, { examId: practice })).length).toBe(0);
+		expect((await areaTotals(db, { quarters: ['2026Q4'] })).reduce((n, t) => n + t.results, 0)).toBe(4);
 	});
 
 	it('turns scores into percent of the total', () => {

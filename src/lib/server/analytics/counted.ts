@@ -1,19 +1,20 @@
 import { sql } from 'kysely';
 import type { Db } from '../db';
-import { audienceMemberIds } from '../exams/exams';
 import { submitExpired } from '../exams/attempts';
+import { takeExpectedLists } from './expected';
 
 // What every dashboard counts. Read README.md beside this file for the rules and why.
 //
 // - Only published QUARTERLY tests count; practice tests never do.
 // - A member's RESULT for a test is their best submitted attempt (exams/results.ts `bestAttempt`: highest score,
-//   then the earlier submission, then the lower id), chosen here in SQL by a window function so that dashboards
-//   never read attempts into JavaScript one by one.
+//   then the earlier submission, then the lower id). It is stored when scored (exam_result, kept by
+//   exams/exam-results.ts), so dashboards read one row per member and test and never choose among attempts.
 // - Scores on the dashboards are PERCENT OF THE PAPER'S TOTAL (百分制), so quarters whose tests have different
 //   totals can be compared; a single test's page may also show points.
-// - A member counts in their CURRENT unit (a member who moved counts where they are now).
-// - EXPECTED for a test: its audience as it is now, plus anyone who has a submitted attempt. This is the rule of
-//   the test's own progress page, so the two never disagree.
+// - A result counts in the unit the member belonged to when it was recorded: a branch's history stays the
+//   branch's when a member moves on.
+// - EXPECTED for a test (expected.ts): its audience plus anyone who has a result (in the unit of their result),
+//   live while the test is open and stored when it closes, so later arrivals have not "missed" it.
 
 export type CountedResult = {
 	examId: number;
@@ -36,58 +37,76 @@ export type ResultFilter = {
 };
 
 /**
- * The counted attempt of each member for each published quarterly test, as a subquery with columns
- * attempt_id, exam_id, member_id, quarter. Join it to `attempt` or `attempt_area` for the stored scores.
+ * The counted attempt of each member for each published quarterly test, as a subquery with columns attempt_id,
+ * exam_id, member_id, unit_id, quarter and rank (always 1: kept for queries that filter on it). Join it to
+ * `attempt` or `attempt_area` for the stored scores.
  */
 export function countedAttempts(db: Db) {
 	return db
-		.selectFrom('attempt')
-		.innerJoin('exam', 'exam.id', 'attempt.exam_id')
-		.select([
-			'attempt.id as attempt_id',
-			'attempt.exam_id',
-			'attempt.member_id',
-			'exam.quarter',
-			// Same order as bestAttempt() in exams/results.ts; both SQLite (3.25+) and PostgreSQL have row_number().
-			sql<number>`row_number() over (partition by attempt.exam_id, attempt.member_id order by attempt.score_cents desc, attempt.submitted_at asc, attempt.id asc)`.as(
-				'rank'
-			)
-		])
+		.selectFrom('exam_result')
+		.innerJoin('exam', 'exam.id', 'exam_result.exam_id')
+		.select(['exam_result.attempt_id', 'exam_result.exam_id', 'exam_result.member_id', 'exam_result.unit_id', 'exam.quarter', sql<number>`1`.as('rank')])
 		.where('exam.kind', '=', 'quarterly')
-		.where('exam.status', '=', 'published')
-		.where('attempt.submitted_at', 'is not', null)
-		.where('attempt.score_cents', 'is not', null);
+		.where('exam.status', '=', 'published');
 }
 
 /** Each member's result per published quarterly test, filtered; ordered by quarter, test and member. */
 export async function countedResults(db: Db, filter: ResultFilter = {}): Promise<CountedResult[]> {
 	const unitIds = filter.unitIds === undefined ? undefined : [...filter.unitIds];
 	if (unitIds !== undefined && unitIds.length === 0) return [];
-	let ranked = countedAttempts(db);
-	if (filter.quarters) {
-		if (filter.quarters.length === 0) return [];
-		ranked = ranked.where('exam.quarter', 'in', filter.quarters);
-	}
-	if (filter.examId !== undefined) ranked = ranked.where('attempt.exam_id', '=', filter.examId);
-	if (filter.memberId !== undefined) ranked = ranked.where('attempt.member_id', '=', filter.memberId);
+	if (filter.quarters !== undefined && filter.quarters.length === 0) return [];
 	let query = db
-		.selectFrom(ranked.as('c'))
-		.innerJoin('attempt', 'attempt.id', 'c.attempt_id')
-		.innerJoin('member', 'member.id', 'c.member_id')
-		.select(['c.exam_id', 'c.quarter', 'c.member_id', 'member.unit_id', 'c.attempt_id', 'attempt.score_cents', 'attempt.max_cents', 'attempt.passed'])
-		.where('c.rank', '=', 1);
-	if (unitIds !== undefined) query = query.where('member.unit_id', 'in', unitIds);
-	const rows = await query.orderBy('c.quarter').orderBy('c.exam_id').orderBy('c.member_id').execute();
+		.selectFrom('exam_result as r')
+		.innerJoin('exam', 'exam.id', 'r.exam_id')
+		.select(['r.exam_id', 'exam.quarter', 'r.member_id', 'r.unit_id', 'r.attempt_id', 'r.score_cents', 'r.max_cents', 'r.passed'])
+		.where('exam.kind', '=', 'quarterly')
+		.where('exam.status', '=', 'published');
+	if (filter.quarters) query = query.where('exam.quarter', 'in', filter.quarters);
+	if (filter.examId !== undefined) query = query.where('r.exam_id', '=', filter.examId);
+	if (filter.memberId !== undefined) query = query.where('r.member_id', '=', filter.memberId);
+	if (unitIds !== undefined) query = query.where('r.unit_id', 'in', unitIds);
+	const rows = await query.orderBy('exam.quarter').orderBy('r.exam_id').orderBy('r.member_id').execute();
 	return rows.map((r) => ({
 		examId: r.exam_id,
 		quarter: r.quarter,
 		memberId: r.member_id,
 		unitId: r.unit_id,
 		attemptId: r.attempt_id,
-		scoreCents: r.score_cents ?? 0,
+		scoreCents: r.score_cents,
 		maxCents: r.max_cents,
 		passed: r.passed === 1
 	}));
+}
+
+export type AreaTotal = { examId: number; quarter: string; areaId: number; earnedCents: number; possibleCents: number; results: number };
+
+/**
+ * Points earned and possible per counted test and content area over the results of members in `unitIds` (all
+ * when undefined), from the stored totals: a read of (tests × units × areas) rows, whatever the number of answers.
+ */
+export async function areaTotals(db: Db, filter: Omit<ResultFilter, 'memberId'> = {}): Promise<AreaTotal[]> {
+	const unitIds = filter.unitIds === undefined ? undefined : [...filter.unitIds];
+	if (unitIds !== undefined && unitIds.length === 0) return [];
+	if (filter.quarters !== undefined && filter.quarters.length === 0) return [];
+	let query = db
+		.selectFrom('exam_area_total as t')
+		.innerJoin('exam', 'exam.id', 't.exam_id')
+		.select((eb) => [
+			't.exam_id',
+			'exam.quarter',
+			't.area_id',
+			eb.fn.sum<number>('t.earned_cents').as('earned'),
+			eb.fn.sum<number>('t.possible_cents').as('possible'),
+			eb.fn.sum<number>('t.results').as('results')
+		])
+		.where('exam.kind', '=', 'quarterly')
+		.where('exam.status', '=', 'published');
+	if (filter.quarters) query = query.where('exam.quarter', 'in', filter.quarters);
+	if (filter.examId !== undefined) query = query.where('t.exam_id', '=', filter.examId);
+	if (unitIds !== undefined) query = query.where('t.unit_id', 'in', unitIds);
+	const rows = await query.groupBy(['t.exam_id', 'exam.quarter', 't.area_id']).orderBy('exam.quarter').orderBy('t.exam_id').orderBy('t.area_id').execute();
+	// Sums come back as strings from PostgreSQL (bigint), numbers from SQLite.
+	return rows.map((r) => ({ examId: r.exam_id, quarter: r.quarter, areaId: r.area_id, earnedCents: Number(r.earned), possibleCents: Number(r.possible), results: Number(r.results) }));
 }
 
 export type CountedTest = { id: number; title: string; quarter: string; opensAt: number; closesAt: number; passCents: number };
@@ -112,43 +131,16 @@ export async function countedQuarters(db: Db): Promise<string[]> {
 	return [...new Set((await countedTests(db)).map((t) => t.quarter))];
 }
 
-/**
- * Who is expected to take each test (see the rule at the top), as member id → current unit id. Audiences are
- * usually the same definition test after test, so each distinct definition is computed once.
- */
-export async function expectedMembers(db: Db, examIds: number[]): Promise<Map<number, Map<number, number>>> {
-	const out = new Map<number, Map<number, number>>();
-	if (examIds.length === 0) return out;
-	const units = new Map((await db.selectFrom('member').select(['id', 'unit_id']).execute()).map((m) => [m.id, m.unit_id]));
-	const definitions = await db.selectFrom('exam_audience').select(['exam_id', 'kind', 'ref']).where('exam_id', 'in', examIds).execute();
-	const keyOf = new Map<number, string>(examIds.map((id) => [id, '']));
-	for (const d of definitions.sort((a, b) => (a.kind + a.ref).localeCompare(b.kind + b.ref))) keyOf.set(d.exam_id, `${keyOf.get(d.exam_id)}|${d.kind}:${d.ref}`);
-	const byDefinition = new Map<string, number[]>();
-	const takers = await db
-		.selectFrom('attempt')
-		.select(['exam_id', 'member_id'])
-		.distinct()
-		.where('exam_id', 'in', examIds)
-		.where('submitted_at', 'is not', null)
-		.execute();
-	for (const examId of examIds) {
-		const key = keyOf.get(examId) ?? '';
-		let audience = byDefinition.get(key);
-		if (!audience) {
-			audience = await audienceMemberIds(db, examId);
-			byDefinition.set(key, audience);
-		}
-		const expected = new Map<number, number>();
-		for (const id of audience) expected.set(id, units.get(id) as number);
-		out.set(examId, expected);
-	}
-	for (const t of takers) out.get(t.exam_id)?.set(t.member_id, units.get(t.member_id) as number);
-	return out;
-}
+// Who was expected: expected.ts (re-exported here, the one place dashboards import the counting rules from).
+export { expectedCounts, expectedMembers, missedCounts } from './expected';
 
-/** Dashboards show the truth: attempts whose time ran out while nobody was looking are submitted first. */
+/**
+ * Dashboards show the truth: attempts whose time ran out while nobody was looking are submitted, and the expected
+ * lists of tests that closed since the last sweep are taken, before anything is counted.
+ */
 export async function settleExpired(db: Db, now = Date.now()): Promise<void> {
 	await submitExpired(db, now);
+	await takeExpectedLists(db, now);
 }
 
 /** Percent of the paper's total, for trends; null when the paper has no points. */

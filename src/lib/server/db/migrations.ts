@@ -3,6 +3,7 @@ import * as createOrgAndAuth from '../../../../migrations/20261122000000_create_
 import * as createQuestionBank from '../../../../migrations/20261122010000_create_question_bank';
 import * as createExams from '../../../../migrations/20261130000000_create_exams';
 import * as createEvaluations from '../../../../migrations/20261201000000_create_evaluations';
+import * as createExamResults from '../../../../migrations/20261202000000_create_exam_results';
 
 /**
  * Every migration in `migrations/`, by file name. A static list rather than a directory scan, so the same
@@ -13,5 +14,6 @@ export const migrations: Record<string, Migration> = {
 	'20261122000000_create_org_and_auth': createOrgAndAuth,
 	'20261122010000_create_question_bank': createQuestionBank,
 	'20261130000000_create_exams': createExams,
-	'20261201000000_create_evaluations': createEvaluations
+	'20261201000000_create_evaluations': createEvaluations,
+	'20261202000000_create_exam_results': createExamResults
 };

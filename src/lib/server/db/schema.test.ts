@@ -44,6 +44,7 @@ describe('schema', () => {
 			'evaluation_group.weight_pct',
 			'exam.cloned_from',
 			'exam.created_by',
+			'exam.expected_at',
 			'exam.published_at',
 			'exam.published_by',
 			'exam_makeup.created_by',

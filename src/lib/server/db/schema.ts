@@ -154,6 +154,8 @@ export interface ExamTable {
 	created_at: number;
 	created_by: number | null;
 	updated_at: number;
+	/** When the expected list (exam_expected) was taken, at the close; null before. */
+	expected_at: Generated<number | null>;
 }
 
 export interface ExamBlueprintRowTable {
@@ -228,6 +230,35 @@ export interface AttemptAreaTable {
 	area_id: number;
 	earned_cents: number;
 	possible_cents: number;
+}
+
+/** A member's result for a test (their best submitted attempt), kept by gradeAttempt for the dashboards. */
+export interface ExamResultTable {
+	exam_id: number;
+	member_id: number;
+	attempt_id: number;
+	/** The member's unit when the result was first recorded: a branch's history stays the branch's. */
+	unit_id: number;
+	score_cents: number;
+	max_cents: number;
+	passed: number;
+}
+
+/** Who was expected to take a test, taken at its close (analytics/expected.ts). */
+export interface ExamExpectedTable {
+	exam_id: number;
+	member_id: number;
+	unit_id: number;
+}
+
+/** Points earned and possible per test, unit and content area over the results (exam_result), for mastery. */
+export interface ExamAreaTotalTable {
+	exam_id: number;
+	unit_id: number;
+	area_id: number;
+	earned_cents: number;
+	possible_cents: number;
+	results: number;
 }
 
 export interface ExamRegradeTable {
@@ -355,6 +386,9 @@ export interface Database {
 	attempt_item: AttemptItemTable;
 	attempt_area: AttemptAreaTable;
 	exam_regrade: ExamRegradeTable;
+	exam_result: ExamResultTable;
+	exam_area_total: ExamAreaTotalTable;
+	exam_expected: ExamExpectedTable;
 	evaluation: EvaluationTable;
 	evaluation_target: EvaluationTargetTable;
 	evaluation_report_file: EvaluationReportFileTable;
@@ -438,7 +472,8 @@ export const tableColumns: { [T in keyof Database]: (keyof Database[T])[] } = {
 		'published_by',
 		'created_at',
 		'created_by',
-		'updated_at'
+		'updated_at',
+		'expected_at'
 	],
 	exam_blueprint_row: ['exam_id', 'position', 'area_id', 'type', 'difficulty', 'count', 'points_cents'],
 	exam_audience: ['exam_id', 'kind', 'ref'],
@@ -480,6 +515,9 @@ export const tableColumns: { [T in keyof Database]: (keyof Database[T])[] } = {
 	],
 	attempt_area: ['attempt_id', 'area_id', 'earned_cents', 'possible_cents'],
 	exam_regrade: ['id', 'exam_id', 'question_id', 'to_version_id', 'attempts_changed', 'delta_cents', 'at', 'by'],
+	exam_result: ['exam_id', 'member_id', 'attempt_id', 'unit_id', 'score_cents', 'max_cents', 'passed'],
+	exam_area_total: ['exam_id', 'unit_id', 'area_id', 'earned_cents', 'possible_cents', 'results'],
+	exam_expected: ['exam_id', 'member_id', 'unit_id'],
 	evaluation: [
 		'id',
 		'title',

@@ -1,4 +1,5 @@
 import type { Db } from '../db';
+import { recordResult, retractResult } from './exam-results';
 import type { Attempt, Exam, SubmittedHow } from '../db/schema';
 import { decodeKey } from '../bank/questions';
 import type { QuestionKey, QuestionType } from '../bank/types';
@@ -300,6 +301,9 @@ export type GradedItem = { position: number; earnedCents: number; outcome: Outco
 /** Scores every item from its stored answer and its key version, and stores item, area and total scores. */
 export async function gradeAttempt(db: Db, attempt: Pick<Attempt, 'id' | 'exam_id'>): Promise<{ scoreCents: number; items: GradedItem[] }> {
 	const exam = await db.selectFrom('exam').select(['multiple_policy', 'pass_cents']).where('id', '=', attempt.exam_id).executeTakeFirstOrThrow();
+	const { member_id: memberId } = await db.selectFrom('attempt').select('member_id').where('id', '=', attempt.id).executeTakeFirstOrThrow();
+	// The member's stored result (dashboards) is taken out while this attempt's scores change, and put back after.
+	const resultUnit = await retractResult(db, attempt.exam_id, memberId);
 	const items = await itemsWithKeys(db, attempt.id);
 	const graded = items.map((item) => {
 		const answer = item.answer === null ? null : (JSON.parse(item.answer) as Answer | null);
@@ -328,6 +332,7 @@ export async function gradeAttempt(db: Db, attempt: Pick<Attempt, 'id' | 'exam_i
 		.set({ score_cents: scoreCents, passed: passed(scoreCents, exam.pass_cents) ? 1 : 0 })
 		.where('id', '=', attempt.id)
 		.execute();
+	await recordResult(db, attempt.exam_id, memberId, resultUnit);
 	return { scoreCents, items: graded.map(({ position, earnedCents, outcome }) => ({ position, earnedCents, outcome })) };
 }
 
