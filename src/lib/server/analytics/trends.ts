@@ -1,6 +1,6 @@
 import type { Db } from '../db';
 import type { TrendPoint, Trends } from '$lib/analytics/trends';
-import { countedTests } from './counted';
+import { countedTests, type CountedTest } from './counted';
 import { expectedCounts, rate, scoreGroups, summarize, sumOver, type ScoreGroup } from './score-groups';
 
 // Score trends (成绩趋势): per quarter, for each of a few sets of units (the viewer's whole scope and the unit they
@@ -13,21 +13,31 @@ import { expectedCounts, rate, scoreGroups, summarize, sumOver, type ScoreGroup 
 /** Two years: what the 学习情况通报 compares with, and what a phone can draw without squashing. */
 export const trendQuarters = 8;
 
+/** The last `trendQuarters` quarters with a counted test already open, oldest first, and those tests. */
+export async function shownQuarters(db: Db, now = Date.now()): Promise<{ quarters: string[]; tests: CountedTest[] }> {
+	const tests = (await countedTests(db)).filter((t) => t.opensAt <= now);
+	const quarters = [...new Set(tests.map((t) => t.quarter))].slice(-trendQuarters);
+	return { quarters, tests: tests.filter((t) => quarters.includes(t.quarter)) };
+}
+
+/** Whether one of the quarter's tests can still be taken (its numbers will still change). */
+export function quarterOpen(tests: CountedTest[], quarter: string, now: number): boolean {
+	return tests.some((t) => t.quarter === quarter && t.closesAt > now);
+}
+
 /**
  * Trends of the last `trendQuarters` quarters that have a counted test already open, for each set of units
  * (`undefined` = everyone). `series[i]` belongs to `sets[i]`, one point per quarter.
  */
 export async function scoreTrends(db: Db, sets: (number[] | undefined)[], now = Date.now()): Promise<Trends> {
-	const tests = (await countedTests(db)).filter((t) => t.opensAt <= now);
-	const quarters = [...new Set(tests.map((t) => t.quarter))].slice(-trendQuarters);
-	const shown = tests.filter((t) => quarters.includes(t.quarter));
+	const { quarters, tests: shown } = await shownQuarters(db, now);
 	// One query for all sets: the union of their units (or everyone), split again below.
 	const unitIds = sets.some((s) => s === undefined) ? undefined : [...new Set(sets.flatMap((s) => s ?? []))];
 	const [groups, expected] = await Promise.all([scoreGroups(db, { quarters, unitIds }), expectedCounts(db, shown.map((t) => t.id))]);
 	const byQuarter = new Map<string, ScoreGroup[]>(quarters.map((q) => [q, []]));
 	for (const g of groups) byQuarter.get(g.quarter)?.push(g);
 	return {
-		quarters: quarters.map((quarter) => ({ quarter, open: shown.some((t) => t.quarter === quarter && t.closesAt > now) })),
+		quarters: quarters.map((quarter) => ({ quarter, open: quarterOpen(shown, quarter, now) })),
 		series: sets.map((set) => {
 			const inSet = set === undefined ? undefined : new Set(set);
 			return quarters.map((quarter): TrendPoint => {

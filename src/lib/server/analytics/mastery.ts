@@ -1,0 +1,73 @@
+import type { Db } from '../db';
+import type { AreaShare, Mastery } from '$lib/analytics/mastery';
+import { countedAttempts } from './counted';
+import { quarterOpen, shownQuarters } from './trends';
+
+// Content-area mastery (内容掌握): the share of the points on offer in each area that members earned, per quarter,
+// from the per-area scores stored at submission (attempt_area) of each member's counted attempt. A question tagged
+// with two areas counts fully in both (exams/scoring.ts `sumByArea`), so shares are per area, never summed across.
+//
+// Share = Σ earned / Σ possible over the counted attempts: members whose papers drew more of an area weigh more in
+// it, as the points they answered do.
+
+type AreaRow = { quarter: string; unitId: number; areaId: number; earned: number; possible: number; n: number };
+
+async function areaRows(db: Db, quarters: string[], unitIds: number[] | undefined): Promise<AreaRow[]> {
+	if (quarters.length === 0 || unitIds?.length === 0) return [];
+	let ranked = countedAttempts(db).where('exam.quarter', 'in', quarters);
+	if (unitIds) ranked = ranked.where('attempt.member_id', 'in', (eb) => eb.selectFrom('member').select('member.id').where('member.unit_id', 'in', unitIds));
+	const rows = await db
+		.selectFrom(ranked.as('c'))
+		.innerJoin('attempt_area', 'attempt_area.attempt_id', 'c.attempt_id')
+		.innerJoin('member', 'member.id', 'c.member_id')
+		.select(({ fn }) => [
+			'c.quarter',
+			'member.unit_id',
+			'attempt_area.area_id',
+			fn.sum<number>('attempt_area.earned_cents').as('earned'),
+			fn.sum<number>('attempt_area.possible_cents').as('possible'),
+			fn.countAll<number>().as('n')
+		])
+		.where('c.rank', '=', 1)
+		.groupBy(['c.quarter', 'member.unit_id', 'attempt_area.area_id'])
+		.execute();
+	return rows.map((r) => ({ quarter: r.quarter, unitId: r.unit_id, areaId: r.area_id, earned: Number(r.earned), possible: Number(r.possible), n: Number(r.n) }));
+}
+
+/**
+ * Area × quarter shares for each set of units (`undefined` = everyone), over the quarters the trends show. Areas
+ * appear (in the bank's order) when one of the sets has points in them in one of these quarters.
+ */
+export async function areaMastery(db: Db, sets: (number[] | undefined)[], now = Date.now()): Promise<Mastery> {
+	const { quarters, tests } = await shownQuarters(db, now);
+	const unitIds = sets.some((s) => s === undefined) ? undefined : [...new Set(sets.flatMap((s) => s ?? []))];
+	const rows = await areaRows(db, quarters, unitIds);
+	const areaIds = new Set(rows.filter((r) => r.possible > 0).map((r) => r.areaId));
+	const areas =
+		areaIds.size === 0
+			? []
+			: await db.selectFrom('content_area').select(['id', 'name_zh', 'name_en']).where('id', 'in', [...areaIds]).orderBy('sort_order').orderBy('id').execute();
+	return {
+		quarters: quarters.map((quarter) => ({ quarter, open: quarterOpen(tests, quarter, now) })),
+		areas: areas.map((a) => ({ id: a.id, nameZh: a.name_zh, nameEn: a.name_en })),
+		sets: sets.map((set) => {
+			const inSet = set === undefined ? undefined : new Set(set);
+			const cells = new Map<string, AreaShare>();
+			for (const r of rows) {
+				if (inSet && !inSet.has(r.unitId)) continue;
+				const key = `${r.areaId}|${r.quarter}`;
+				const cell = cells.get(key) ?? { earnedCents: 0, possibleCents: 0, attempts: 0, share: null };
+				cell.earnedCents += r.earned;
+				cell.possibleCents += r.possible;
+				cell.attempts += r.n;
+				cells.set(key, cell);
+			}
+			return areas.map((a) =>
+				quarters.map((q) => {
+					const cell = cells.get(`${a.id}|${q}`);
+					return cell && cell.possibleCents > 0 ? { ...cell, share: cell.earnedCents / cell.possibleCents } : null;
+				})
+			);
+		})
+	};
+}
