@@ -2,7 +2,7 @@ import type { Db } from '../db';
 import type { TestDistribution, TestListRow, UnitResultRow } from '$lib/analytics/distribution';
 import { binOf, binCount } from '$lib/analytics/distribution';
 import { countedTests, percent } from './counted';
-import { expectedCounts, rate, scoreGroups, summarize, sumOver, type ScoreGroup } from './score-groups';
+import { countedGroups, expectedCounts, rate, summarize, sumOver, type ScoreGroup } from './score-groups';
 import { childUnits } from './unit-choice';
 
 // One test's analysis (测试分析): its counted tests listed with their headline numbers, and for one test the
@@ -11,9 +11,15 @@ import { childUnits } from './unit-choice';
 /** Counted tests that have opened, newest first, with takers, mean and pass rate of the given units (undefined = everyone). */
 export async function testList(db: Db, unitIds: number[] | undefined, now = Date.now()): Promise<TestListRow[]> {
 	const tests = (await countedTests(db)).filter((t) => t.opensAt <= now);
-	const groups = await scoreGroups(db, { examIds: tests.map((t) => t.id), unitIds });
+	const groups = await countedGroups(db, [...new Set(tests.map((t) => t.quarter))]);
+	const inSet = unitIds ? new Set(unitIds) : undefined;
 	const byExam = new Map<number, ScoreGroup[]>();
-	for (const g of groups) byExam.set(g.examId, [...(byExam.get(g.examId) ?? []), g]);
+	for (const g of groups) {
+		if (inSet && !inSet.has(g.unitId)) continue;
+		const list = byExam.get(g.examId);
+		if (list) list.push(g);
+		else byExam.set(g.examId, [g]);
+	}
 	return tests
 		.map((t) => {
 			const s = summarize(byExam.get(t.id) ?? []);
@@ -40,13 +46,11 @@ export async function testDistribution(db: Db, examId: number, chosen: { id: num
 		.where('exam_id', '=', examId)
 		.executeTakeFirst();
 	const totalCents = Number(total?.cents ?? 0);
-	const [groups, expected, children] = await Promise.all([
-		scoreGroups(db, { examId, unitIds: chosen.unitIds }),
-		expectedCounts(db, [examId]),
-		childUnits(db, chosen.id)
-	]);
+	const [quarterGroups, expected, children] = await Promise.all([countedGroups(db, [exam.quarter]), expectedCounts(db, [examId]), childUnits(db, chosen.id)]);
 	const expectedByUnit = expected.get(examId);
 	const inChosen = chosen.unitIds ? new Set(chosen.unitIds) : undefined;
+	const examGroups = quarterGroups.filter((g) => g.examId === examId);
+	const groups = examGroups.filter((g) => !inChosen || inChosen.has(g.unitId));
 
 	const bins = Array<number>(binCount).fill(0);
 	for (const g of groups) {
@@ -58,7 +62,7 @@ export async function testDistribution(db: Db, examId: number, chosen: { id: num
 
 	const row = (id: number, name: string, unitIds: number[], direct: boolean): UnitResultRow => {
 		const set = new Set(unitIds);
-		const s = summarize(groups.filter((g) => set.has(g.unitId)));
+		const s = summarize(examGroups.filter((g) => set.has(g.unitId)));
 		const exp = sumOver(expectedByUnit, set);
 		return { id, name, direct, expected: exp, ...s, participation: rate(s.takers, exp) };
 	};

@@ -1,6 +1,7 @@
 import type { Db } from '../db';
 import type { AreaShare, Mastery } from '$lib/analytics/mastery';
 import { countedAttempts } from './counted';
+import { memo } from './memo';
 import { quarterOpen, shownQuarters } from './trends';
 
 // Content-area mastery (内容掌握): the share of the points on offer in each area that members earned, per quarter,
@@ -12,10 +13,14 @@ import { quarterOpen, shownQuarters } from './trends';
 
 type AreaRow = { quarter: string; unitId: number; areaId: number; earned: number; possible: number; n: number };
 
-async function areaRows(db: Db, quarters: string[], unitIds: number[] | undefined): Promise<AreaRow[]> {
-	if (quarters.length === 0 || unitIds?.length === 0) return [];
-	let ranked = countedAttempts(db).where('exam.quarter', 'in', quarters);
-	if (unitIds) ranked = ranked.where('attempt.member_id', 'in', (eb) => eb.selectFrom('member').select('member.id').where('member.unit_id', 'in', unitIds));
+/** Everyone's points per quarter, unit and area; kept until the next write (memo.ts). Shared: read, never change. */
+function areaRows(db: Db, quarters: string[]): Promise<readonly AreaRow[]> {
+	return memo(db, `areas:${quarters.join(',')}`, () => queryAreaRows(db, quarters));
+}
+
+async function queryAreaRows(db: Db, quarters: string[]): Promise<AreaRow[]> {
+	if (quarters.length === 0) return [];
+	const ranked = countedAttempts(db).where('exam.quarter', 'in', quarters);
 	const rows = await db
 		.selectFrom(ranked.as('c'))
 		.innerJoin('attempt_area', 'attempt_area.attempt_id', 'c.attempt_id')
@@ -40,8 +45,10 @@ async function areaRows(db: Db, quarters: string[], unitIds: number[] | undefine
  */
 export async function areaMastery(db: Db, sets: (number[] | undefined)[], now = Date.now()): Promise<Mastery> {
 	const { quarters, tests } = await shownQuarters(db, now);
-	const unitIds = sets.some((s) => s === undefined) ? undefined : [...new Set(sets.flatMap((s) => s ?? []))];
-	const rows = await areaRows(db, quarters, unitIds);
+	const all = await areaRows(db, quarters);
+	// Only the areas the sets had points in (everyone's areas would list areas none of these units ever saw).
+	const union = sets.some((s) => s === undefined) ? undefined : new Set(sets.flatMap((s) => s ?? []));
+	const rows = union ? all.filter((r) => union.has(r.unitId)) : all;
 	const areaIds = new Set(rows.filter((r) => r.possible > 0).map((r) => r.areaId));
 	const areas =
 		areaIds.size === 0

@@ -1,5 +1,6 @@
 import type { Db } from '../db';
 import { countedAttempts, expectedMembers, percent } from './counted';
+import { memo } from './memo';
 
 // Counted results folded in SQL into groups of equal (quarter, test, unit, score, total, passed), with how many
 // members share each. A paper has few distinct scores, so a quarter of 10,000 members comes back as a few thousand
@@ -8,19 +9,17 @@ import { countedAttempts, expectedMembers, percent } from './counted';
 
 export type ScoreGroup = { quarter: string; examId: number; unitId: number; scoreCents: number; maxCents: number; passed: boolean; n: number };
 
-export type GroupFilter = { quarters?: string[]; examId?: number; examIds?: number[]; unitIds?: number[] };
+/**
+ * The groups of everyone's counted results in these quarters, kept until the next write (memo.ts): every viewer,
+ * unit and page sums its own share of the same groups. Shared between callers: read, never change.
+ */
+export function countedGroups(db: Db, quarters: string[]): Promise<readonly ScoreGroup[]> {
+	return memo(db, `groups:${quarters.join(',')}`, () => scoreGroups(db, quarters));
+}
 
-export async function scoreGroups(db: Db, filter: GroupFilter = {}): Promise<ScoreGroup[]> {
-	if (filter.quarters?.length === 0 || filter.examIds?.length === 0 || filter.unitIds?.length === 0) return [];
-	let ranked = countedAttempts(db);
-	if (filter.quarters) ranked = ranked.where('exam.quarter', 'in', filter.quarters);
-	if (filter.examId !== undefined) ranked = ranked.where('attempt.exam_id', '=', filter.examId);
-	if (filter.examIds) ranked = ranked.where('attempt.exam_id', 'in', filter.examIds);
-	if (filter.unitIds) {
-		const unitIds = filter.unitIds;
-		// Filtering attempts before ranking keeps the window small for a secretary's branch.
-		ranked = ranked.where('attempt.member_id', 'in', (eb) => eb.selectFrom('member').select('member.id').where('member.unit_id', 'in', unitIds));
-	}
+export async function scoreGroups(db: Db, quarters: string[]): Promise<ScoreGroup[]> {
+	if (quarters.length === 0) return [];
+	const ranked = countedAttempts(db).where('exam.quarter', 'in', quarters);
 	const rows = await db
 		.selectFrom(ranked.as('c'))
 		.innerJoin('attempt', 'attempt.id', 'c.attempt_id')
@@ -51,7 +50,7 @@ export type Summary = {
 };
 
 /** Mean, median and pass rate of the groups' percent scores. The median of an even count is the mean of the middle two. */
-export function summarize(groups: ScoreGroup[]): Summary {
+export function summarize(groups: readonly ScoreGroup[]): Summary {
 	const scored = groups
 		.map((g) => ({ pct: percent(g.scoreCents, g.maxCents), n: g.n, passed: g.passed }))
 		.filter((g): g is { pct: number; n: number; passed: boolean } => g.pct !== null && g.n > 0);
@@ -81,7 +80,11 @@ export function summarize(groups: ScoreGroup[]): Summary {
  * How many members are expected (counted.ts `expectedMembers`) per test and current unit: examId → unitId → count.
  * Participation of a set of units is then the sum of its results over the sum of these.
  */
-export async function expectedCounts(db: Db, examIds: number[]): Promise<Map<number, Map<number, number>>> {
+export function expectedCounts(db: Db, examIds: number[]): Promise<ReadonlyMap<number, ReadonlyMap<number, number>>> {
+	return memo(db, `expected:${examIds.join(',')}`, () => countExpected(db, examIds));
+}
+
+async function countExpected(db: Db, examIds: number[]): Promise<Map<number, Map<number, number>>> {
 	const out = new Map<number, Map<number, number>>();
 	for (const [examId, members] of await expectedMembers(db, examIds)) {
 		const byUnit = new Map<number, number>();
@@ -92,7 +95,7 @@ export async function expectedCounts(db: Db, examIds: number[]): Promise<Map<num
 }
 
 /** The sum of `byUnit` over the units of a set; undefined = every unit. */
-export function sumOver(byUnit: Map<number, number> | undefined, unitIds: Set<number> | undefined): number {
+export function sumOver(byUnit: ReadonlyMap<number, number> | undefined, unitIds: Set<number> | undefined): number {
 	let total = 0;
 	for (const [unitId, n] of byUnit ?? []) if (!unitIds || unitIds.has(unitId)) total += n;
 	return total;

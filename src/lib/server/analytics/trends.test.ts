@@ -69,6 +69,15 @@ describe('score trends', () => {
 		expect(branchA?.[1]).toMatchObject({ takers: 1, passed: 1, expected: 3, mean: 100, median: 100, passRate: 1, participation: 1 / 3 });
 	});
 
+	it('counts a new submission at once, though the aggregates are kept between requests', async () => {
+		expect((await scoreTrends(db, [undefined], now)).series[0]?.[1]?.takers).toBe(2);
+		const late = await makeMember(db, { unitId: tree.branchC });
+		const q4 = (await db.selectFrom('exam').select('id').where('quarter', '=', '2026Q4').where('kind', '=', 'quarterly').executeTakeFirstOrThrow()).id;
+		await takeTest(db, q4, late, now - 5 * minute);
+		// Now 100, 0, 100 of six expected.
+		expect((await scoreTrends(db, [undefined], now)).series[0]?.[1]).toMatchObject({ takers: 3, expected: 6, mean: 200 / 3, median: 100 });
+	});
+
 	it('answers empty points for a unit with nobody expected and nobody taking part', async () => {
 		const empty = (await scoreTrends(db, [[tree.root]], now)).series[0];
 		expect(empty?.[0]).toEqual({ quarter: '2026Q3', takers: 0, passed: 0, expected: 0, mean: null, median: null, passRate: null, participation: null });

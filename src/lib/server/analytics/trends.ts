@@ -1,7 +1,7 @@
 import type { Db } from '../db';
 import type { TrendPoint, Trends } from '$lib/analytics/trends';
 import { countedTests, type CountedTest } from './counted';
-import { expectedCounts, rate, scoreGroups, summarize, sumOver, type ScoreGroup } from './score-groups';
+import { countedGroups, expectedCounts, rate, summarize, sumOver, type ScoreGroup } from './score-groups';
 
 // Score trends (成绩趋势): per quarter, for each of a few sets of units (the viewer's whole scope and the unit they
 // picked, side by side), the mean and median percent score, the pass rate and the participation rate.
@@ -31,9 +31,8 @@ export function quarterOpen(tests: CountedTest[], quarter: string, now: number):
  */
 export async function scoreTrends(db: Db, sets: (number[] | undefined)[], now = Date.now()): Promise<Trends> {
 	const { quarters, tests: shown } = await shownQuarters(db, now);
-	// One query for all sets: the union of their units (or everyone), split again below.
-	const unitIds = sets.some((s) => s === undefined) ? undefined : [...new Set(sets.flatMap((s) => s ?? []))];
-	const [groups, expected] = await Promise.all([scoreGroups(db, { quarters, unitIds }), expectedCounts(db, shown.map((t) => t.id))]);
+	// Everyone's groups, kept between requests (memo.ts); each set sums its units' share below.
+	const [groups, expected] = await Promise.all([countedGroups(db, quarters), expectedCounts(db, shown.map((t) => t.id))]);
 	const byQuarter = new Map<string, ScoreGroup[]>(quarters.map((q) => [q, []]));
 	for (const g of groups) byQuarter.get(g.quarter)?.push(g);
 	return {
