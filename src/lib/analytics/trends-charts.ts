@@ -1,7 +1,7 @@
 import type { ChartConfiguration, ChartDataset } from 'chart.js';
 import { m } from '$lib/paraglide/messages';
 import { styleOf } from './chart-style';
-import { pct, quarterAxisLabel, type TrendPoint, type Trends } from './trends';
+import { pct, quarterAxis, type TrendPoint, type Trends } from './trends';
 import { rounded } from './table';
 
 // The trends page's two line charts. Each set of units has its colour; within a set, the first measure (mean, pass
@@ -29,7 +29,7 @@ function lineChart(trends: Trends, names: string[], measures: [Measure, Measure]
 	});
 	return {
 		type: 'line',
-		data: { labels: trends.quarters.map((q) => quarterAxisLabel(q.quarter)), datasets },
+		data: { labels: trends.quarters.map(quarterAxis), datasets },
 		options: {
 			responsive: true,
 			maintainAspectRatio: false,

@@ -47,6 +47,11 @@ export function quarterAxisLabel(quarter: string): string[] {
 	return [m.dashTrend_axis_year({ year: match[1] as string }), (names[Number(match[2]) - 1] ?? m.quarter_1)()];
 }
 
+/** A quarter's axis label, with a third line while it is open (its participation is still low). */
+export function quarterAxis(q: { quarter: string; open: boolean }): string[] {
+	return q.open ? [...quarterAxisLabel(q.quarter), m.dashTrend_open_short()] : quarterAxisLabel(q.quarter);
+}
+
 type Column = { name: () => string; value: (p: TrendPoint) => number | null };
 
 const columns = {
