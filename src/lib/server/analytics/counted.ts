@@ -113,17 +113,36 @@ export async function countedQuarters(db: Db): Promise<string[]> {
 }
 
 /**
- * Who is expected to take each test (see the rule at the top), as member id → current unit id. Audiences are
- * usually the same definition test after test, so each distinct definition is computed once.
+ * Each test's audience as it is now (exams.ts `audienceMemberIds`), as member ids. Audiences are usually the same
+ * definition test after test, so each distinct definition is computed once.
+ */
+export async function audiences(db: Db, examIds: number[]): Promise<Map<number, Set<number>>> {
+	const out = new Map<number, Set<number>>();
+	if (examIds.length === 0) return out;
+	const definitions = await db.selectFrom('exam_audience').select(['exam_id', 'kind', 'ref']).where('exam_id', 'in', examIds).execute();
+	const keyOf = new Map<number, string>(examIds.map((id) => [id, '']));
+	for (const d of definitions.sort((a, b) => (a.kind + a.ref).localeCompare(b.kind + b.ref))) keyOf.set(d.exam_id, `${keyOf.get(d.exam_id)}|${d.kind}:${d.ref}`);
+	const byDefinition = new Map<string, Set<number>>();
+	for (const examId of examIds) {
+		const key = keyOf.get(examId) ?? '';
+		let audience = byDefinition.get(key);
+		if (!audience) {
+			audience = new Set(await audienceMemberIds(db, examId));
+			byDefinition.set(key, audience);
+		}
+		out.set(examId, audience);
+	}
+	return out;
+}
+
+/**
+ * Who is expected to take each test (see the rule at the top), as member id → current unit id. A dashboard that
+ * already holds the results may instead take `audiences` and add the members with a result (the takers).
  */
 export async function expectedMembers(db: Db, examIds: number[]): Promise<Map<number, Map<number, number>>> {
 	const out = new Map<number, Map<number, number>>();
 	if (examIds.length === 0) return out;
 	const units = new Map((await db.selectFrom('member').select(['id', 'unit_id']).execute()).map((m) => [m.id, m.unit_id]));
-	const definitions = await db.selectFrom('exam_audience').select(['exam_id', 'kind', 'ref']).where('exam_id', 'in', examIds).execute();
-	const keyOf = new Map<number, string>(examIds.map((id) => [id, '']));
-	for (const d of definitions.sort((a, b) => (a.kind + a.ref).localeCompare(b.kind + b.ref))) keyOf.set(d.exam_id, `${keyOf.get(d.exam_id)}|${d.kind}:${d.ref}`);
-	const byDefinition = new Map<string, number[]>();
 	const takers = await db
 		.selectFrom('attempt')
 		.select(['exam_id', 'member_id'])
@@ -131,13 +150,7 @@ export async function expectedMembers(db: Db, examIds: number[]): Promise<Map<nu
 		.where('exam_id', 'in', examIds)
 		.where('submitted_at', 'is not', null)
 		.execute();
-	for (const examId of examIds) {
-		const key = keyOf.get(examId) ?? '';
-		let audience = byDefinition.get(key);
-		if (!audience) {
-			audience = await audienceMemberIds(db, examId);
-			byDefinition.set(key, audience);
-		}
+	for (const [examId, audience] of await audiences(db, examIds)) {
 		const expected = new Map<number, number>();
 		for (const id of audience) expected.set(id, units.get(id) as number);
 		out.set(examId, expected);

@@ -1,7 +1,8 @@
+import { sql } from 'kysely';
 import type { Db } from '../db';
 import { memberHistory } from '../exams/paper-view';
 import { unitPaths } from '../org/units';
-import { countedQuarters, countedResults, countedTests, expectedMembers, percent, settleExpired } from './counted';
+import { audiences, countedAttempts, countedQuarters, countedResults, countedTests, percent, settleExpired } from './counted';
 
 // One member's record (a member's page for their secretary and the committee; 我的成绩 for the member): each counted
 // test they were expected to take or took, and their weakest content areas. README.md, "Member history":
@@ -58,7 +59,8 @@ async function load(db: Db, memberId: number, o: Options): Promise<MemberProgres
 	const units = await db.selectFrom('unit').select(['id', 'name', 'parent_id']).execute();
 	const tests = await countedTests(db);
 	const results = new Map((await countedResults(db, { memberId })).map((r) => [r.examId, r]));
-	const expected = await expectedMembers(
+	// Expected = the audience now, or a result (whoever took a test has one); see counted.ts.
+	const audienceOf = await audiences(
 		db,
 		tests.map((t) => t.id)
 	);
@@ -78,7 +80,7 @@ async function load(db: Db, memberId: number, o: Options): Promise<MemberProgres
 	const rows: HistoryRow[] = [];
 	for (const t of tests) {
 		const r = results.get(t.id);
-		if (!r && !expected.get(t.id)?.has(memberId)) continue;
+		if (!r && !audienceOf.get(t.id)?.has(memberId)) continue;
 		const row: HistoryRow = { examId: t.id, title: t.title, quarter: t.quarter, closesAt: t.closesAt, status: 'pending', attemptId: null, percent: null, passed: null, unitMean: unitMeans.get(t.id) ?? null };
 		if (r && (!o.visible || o.visible.has(r.attemptId))) Object.assign(row, { status: 'result', attemptId: r.attemptId, percent: percent(r.scoreCents, r.maxCents), passed: r.passed });
 		else if (r) row.status = 'hidden';
@@ -97,18 +99,20 @@ async function load(db: Db, memberId: number, o: Options): Promise<MemberProgres
 	};
 }
 
-/** Mean percent per counted test of the unit's own members' results. */
+/** Mean percent per counted test of the unit's own members' results, grouped in SQL over that unit's attempts only. */
 async function meansOfUnit(db: Db, unitId: number): Promise<Map<number, number>> {
-	const sums = new Map<number, { sum: number; n: number }>();
-	for (const r of await countedResults(db, { unitIds: [unitId] })) {
-		const p = percent(r.scoreCents, r.maxCents);
-		if (p === null) continue;
-		const s = sums.get(r.examId) ?? { sum: 0, n: 0 };
-		s.sum += p;
-		s.n++;
-		sums.set(r.examId, s);
-	}
-	return new Map([...sums].map(([examId, s]) => [examId, s.sum / s.n]));
+	const ranked = countedAttempts(db)
+		.select(['attempt.score_cents', 'attempt.max_cents'])
+		.innerJoin('member as unit_member', 'unit_member.id', 'attempt.member_id')
+		.where('unit_member.unit_id', '=', unitId);
+	const rows = await db
+		.selectFrom(ranked.as('c'))
+		.select(['c.exam_id', sql<number>`avg(100.0 * c.score_cents / c.max_cents)`.as('mean')])
+		.where('c.rank', '=', 1)
+		.where('c.max_cents', '>', 0)
+		.groupBy('c.exam_id')
+		.execute();
+	return new Map(rows.map((r) => [r.exam_id, Number(r.mean)]));
 }
 
 /** Share of points earned per content area over these attempts, weakest first (then the bank's order). */
