@@ -4,7 +4,7 @@ import { createMakeup } from '../exams/exams';
 import { freshDatabase, makeMember, makeTree } from '../testing/db';
 import { makeExam } from '../testing/exams';
 import { answerFor, takeTest, tinyBank, type TinyBank } from '../testing/tiny-bank';
-import { countedQuarters, countedResults, countedTests, expectedMembers, percent } from './counted';
+import { audiences, countedQuarters, countedResults, countedSubmissions, countedTests, expectedMembers, percent } from './counted';
 
 const now = Date.UTC(2026, 11, 10, 2);
 const minute = 60_000;
@@ -75,6 +75,18 @@ describe('counted results', () => {
 		const expected = await expectedMembers(db, [q3, only]);
 		expect([...(expected.get(q3) ?? new Map()).keys()].sort((x, y) => x - y)).toEqual([a1, a2, b1, c1]);
 		expect(Object.fromEntries(expected.get(only) ?? new Map())).toEqual({ [a1]: tree.branchA, [a2]: tree.branchA, [c1]: tree.branchC });
+	});
+
+	it('gives the counted score as the highest submission, and the audiences without the takers', async () => {
+		// a1's Q4: 800 then 400 → 800, as the best attempt; the unsubmitted and practice attempts are left out.
+		const grouped = await countedSubmissions(db)
+			.select(['attempt.exam_id', 'attempt.member_id', (eb) => eb.fn.max('attempt.score_cents').as('score')])
+			.groupBy(['attempt.exam_id', 'attempt.member_id'])
+			.orderBy('attempt.exam_id')
+			.orderBy('attempt.member_id')
+			.execute();
+		expect(grouped.map((g) => [g.exam_id, g.member_id, Number(g.score)])).toEqual((await countedResults(db)).map((r) => [r.examId, r.memberId, r.scoreCents]));
+		expect([...((await audiences(db, [q3])).get(q3) ?? [])].sort((x, y) => x - y)).toEqual([a1, a2, b1, c1]);
 	});
 
 	it('turns scores into percent of the total', () => {
