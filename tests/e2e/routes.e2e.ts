@@ -15,7 +15,7 @@ const everyone = (outcome: Outcome) => ({ anonymous: outcome, member: outcome, s
 const signedIn = (member: Outcome, secretary: Outcome, committee: Outcome) => ({ anonymous: 'login' as const, member, secretary, committee });
 
 // Member ids are filled in once the committee has looked them up.
-const ids = { ownBranchMember: 0, otherUnitMember: 0 };
+const ids = { ownBranchMember: 0, otherUnitMember: 0, leader: 0 };
 
 const rows = (): Row[] => [
 	{ route: '/', path: '/', expect: signedIn(200, 200, 200) },
@@ -127,6 +127,27 @@ const rows = (): Row[] => [
 	{ route: '/evaluations/[id]/rate', path: '/evaluations/not-a-number/rate', expect: signedIn(404, 404, 404) },
 	{ route: '/evaluations/[id]/rate/report/[targetId]', path: '/evaluations/2/rate/report/999999', expect: signedIn(404, 404, 404) },
 	{ route: '/evaluations/[id]/rate/report/[targetId]', path: '/evaluations/999999/rate/report/1', expect: signedIn(404, 404, 404) },
+	// Members' scores (issue 6): managers, a secretary within their subtree (a unit or member outside it is 403); a
+	// member's own record for everyone; leaders' evaluations are the committee's. 999999 exists nowhere.
+	{ route: '/dashboard/members', path: '/dashboard/members', expect: signedIn(403, 200, 200) },
+	{ route: '/dashboard/members', path: '/dashboard/members?q=11&missed=1&sort=latest_asc&page=2', expect: signedIn(403, 200, 200) },
+	{ route: '/dashboard/members', path: '/dashboard/members?unit=999999', expect: signedIn(403, 404, 404) },
+	{ route: '/dashboard/members/export', path: '/dashboard/members/export?table=members&format=csv', expect: signedIn(403, 200, 200) },
+	{ route: '/dashboard/members/export', path: '/dashboard/members/export?table=members&format=xlsx&sort=name', expect: signedIn(403, 200, 200) },
+	{ route: '/dashboard/members/export', path: '/dashboard/members/export?table=nothing&format=csv', expect: signedIn(403, 404, 404) },
+	{ route: '/dashboard/members/[memberId]', path: `/dashboard/members/${ids.ownBranchMember}`, expect: signedIn(403, 200, 200) },
+	{ route: '/dashboard/members/[memberId]', path: `/dashboard/members/${ids.otherUnitMember}`, expect: signedIn(403, 403, 200) },
+	{ route: '/dashboard/members/[memberId]', path: '/dashboard/members/999999', expect: signedIn(403, 404, 404) },
+	{ route: '/dashboard/members/[memberId]', path: '/dashboard/members/not-a-number', expect: signedIn(403, 404, 404) },
+	{ route: '/dashboard/members/[memberId]/export', path: `/dashboard/members/${ids.ownBranchMember}/export?table=history&format=csv`, expect: signedIn(403, 200, 200) },
+	{ route: '/dashboard/members/[memberId]/export', path: `/dashboard/members/${ids.otherUnitMember}/export?table=areas&format=xlsx`, expect: signedIn(403, 403, 200) },
+	{ route: '/dashboard/members/[memberId]/export', path: '/dashboard/members/999999/export?table=history&format=csv', expect: signedIn(403, 404, 404) },
+	{ route: '/progress', path: '/progress', expect: signedIn(200, 200, 200) },
+	{ route: '/progress/export', path: '/progress/export?table=history&format=csv', expect: signedIn(200, 200, 200) },
+	{ route: '/progress/export', path: '/progress/export?table=areas&format=xlsx', expect: signedIn(200, 200, 200) },
+	{ route: '/dashboard/leaders', path: '/dashboard/leaders', expect: signedIn(403, 403, 200) },
+	{ route: '/dashboard/leaders/export', path: `/dashboard/leaders/export?table=leader-${ids.leader}&format=csv`, expect: signedIn(403, 403, 200) },
+	{ route: '/dashboard/leaders/export', path: '/dashboard/leaders/export?table=leader-999999&format=csv', expect: signedIn(403, 403, 404) },
 	{ route: '/ballot', path: '/ballot', expect: everyone(200) },
 	{ route: '/ballot/report/[targetId]', path: '/ballot/report/1', expect: everyone(405) },
 	{ route: '/receipts/[id]', path: '/receipts/1', expect: everyone(200) },
@@ -176,6 +197,7 @@ test('each role gets the answer it should on every route', async ({ baseURL }) =
 	};
 	ids.ownBranchMember = await lookup(demo.member);
 	ids.otherUnitMember = await lookup(demo.otherMember);
+	ids.leader = await lookup(demo.leader);
 	expect(ids.ownBranchMember).toBeGreaterThan(0);
 	expect(ids.otherUnitMember).toBeGreaterThan(0);
 

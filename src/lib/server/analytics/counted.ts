@@ -132,7 +132,7 @@ export async function countedQuarters(db: Db): Promise<string[]> {
 }
 
 // Who was expected: expected.ts (re-exported here, the one place dashboards import the counting rules from).
-export { expectedCounts, expectedMembers, missedCounts } from './expected';
+export { expectedCounts, expectedMembers, expectedTestsOf, missedCounts, missingMembers } from './expected';
 
 /**
  * Dashboards show the truth: attempts whose time ran out while nobody was looking are submitted, and the expected

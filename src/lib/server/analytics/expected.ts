@@ -103,28 +103,46 @@ export async function expectedMembers(db: Db, examIds: number[], unitIds?: Itera
  * out), limited to members expected in `unitIds` when given.
  */
 export async function missedCounts(db: Db, examIds: number[], unitIds?: Iterable<number>): Promise<Map<number, number>> {
-	const units = unitIds === undefined ? undefined : new Set(unitIds);
 	const out = new Map<number, number>();
+	for (const missing of (await missingMembers(db, examIds, unitIds)).values()) for (const memberId of missing) out.set(memberId, (out.get(memberId) ?? 0) + 1);
+	return out;
+}
+
+/**
+ * Per test, the members expected to take it who have no result (yet), limited to members expected in `unitIds`
+ * when given: a few hundred pairs where the expected lists hold tens of thousands.
+ */
+export async function missingMembers(db: Db, examIds: number[], unitIds?: Iterable<number>): Promise<Map<number, Set<number>>> {
+	const units = unitIds === undefined ? undefined : new Set(unitIds);
+	const out = new Map<number, Set<number>>(examIds.map((id) => [id, new Set()]));
 	if (units?.size === 0) return out;
 	const { taken, live } = await stored(db, examIds);
 	if (taken.length > 0) {
 		let query = db
 			.selectFrom('exam_expected as e')
-			.select((eb) => ['e.member_id', eb.fn.countAll<number>().as('n')])
+			.select(['e.exam_id', 'e.member_id'])
 			.where('e.exam_id', 'in', taken)
 			.where(({ not, exists, selectFrom }) =>
 				not(exists(selectFrom('exam_result as r').select(sql`1`.as('one')).whereRef('r.exam_id', '=', 'e.exam_id').whereRef('r.member_id', '=', 'e.member_id')))
-			)
-			.groupBy('e.member_id');
+			);
 		if (units) query = query.where('e.unit_id', 'in', [...units]);
-		for (const r of await query.execute()) out.set(r.member_id, Number(r.n));
+		for (const r of await query.execute()) out.get(r.exam_id)?.add(r.member_id);
 	}
 	for (const examId of live) {
 		const results = new Set((await db.selectFrom('exam_result').select('member_id').where('exam_id', '=', examId).execute()).map((r) => r.member_id));
-		for (const [memberId, unitId] of await liveList(db, examId)) {
-			if (results.has(memberId) || (units && !units.has(unitId))) continue;
-			out.set(memberId, (out.get(memberId) ?? 0) + 1);
-		}
+		const missing = out.get(examId) as Set<number>;
+		for (const [memberId, unitId] of await liveList(db, examId)) if (!results.has(memberId) && (!units || units.has(unitId))) missing.add(memberId);
 	}
+	return out;
+}
+
+/** Which of these tests one member was expected to take. */
+export async function expectedTestsOf(db: Db, memberId: number, examIds: number[]): Promise<Set<number>> {
+	const out = new Set<number>();
+	const { taken, live } = await stored(db, examIds);
+	if (taken.length > 0) {
+		for (const r of await db.selectFrom('exam_expected').select('exam_id').where('member_id', '=', memberId).where('exam_id', 'in', taken).execute()) out.add(r.exam_id);
+	}
+	for (const examId of live) if ((await liveList(db, examId)).has(memberId)) out.add(examId);
 	return out;
 }

@@ -412,6 +412,30 @@ export type LeaderCampaignRow = {
 	scoreWithheld: Withheld | null;
 };
 
+/**
+ * One target's row of a campaign's results: only what `campaignResults` shows for the whole campaign (threshold,
+ * weighted-score rule), the overall criterion's two rates and the score. Shared by a leader's page and the
+ * committee's leaders dashboard, so neither can show a figure the other withholds.
+ */
+export function leaderRow(r: CampaignResults, target: TargetResult): LeaderCampaignRow {
+	const overall = target.criteria?.find((c) => c.isOverall) ?? target.criteria?.[0] ?? null;
+	return {
+		evaluationId: r.campaign.id,
+		title: r.campaign.title,
+		year: r.campaign.year,
+		kind: r.campaign.kind,
+		phase: r.phase,
+		released: r.campaign.results_released_at !== null,
+		threshold: r.campaign.threshold,
+		weighted: r.campaign.weighted === 1,
+		ballots: target.ballots,
+		withheld: target.withheld,
+		overall: overall ? { name: overall.name, topLabel: overall.topLabel, topRate: overall.topRate, topTwoLabels: overall.topTwoLabels, topTwoRate: overall.topTwoRate } : null,
+		score: target.score,
+		scoreWithheld: target.scoreWithheld
+	};
+}
+
 /** One leader's results across the campaigns they were a target of (live or closed ones), newest first. */
 export async function leaderHistory(db: Db, memberId: number, now = Date.now()): Promise<{ name: string; positionTitle: string; rows: LeaderCampaignRow[] } | null> {
 	const member = await db.selectFrom('member').select(['name', 'position_title']).where('id', '=', memberId).executeTakeFirst();
@@ -429,23 +453,7 @@ export async function leaderHistory(db: Db, memberId: number, now = Date.now()):
 	for (const t of targets) {
 		const r = await campaignResults(db, t.evaluation_id, { now, targetId: t.id });
 		const target = r?.targets[0];
-		if (!r || !target) continue;
-		const overall = target.criteria?.find((c) => c.isOverall) ?? target.criteria?.[0] ?? null;
-		rows.push({
-			evaluationId: r.campaign.id,
-			title: r.campaign.title,
-			year: r.campaign.year,
-			kind: r.campaign.kind,
-			phase: r.phase,
-			released: r.campaign.results_released_at !== null,
-			threshold: r.campaign.threshold,
-			weighted: r.campaign.weighted === 1,
-			ballots: target.ballots,
-			withheld: target.withheld,
-			overall: overall ? { name: overall.name, topLabel: overall.topLabel, topRate: overall.topRate, topTwoLabels: overall.topTwoLabels, topTwoRate: overall.topTwoRate } : null,
-			score: target.score,
-			scoreWithheld: target.scoreWithheld
-		});
+		if (r && target) rows.push(leaderRow(r, target));
 	}
 	return { name: member.name, positionTitle: member.position_title, rows };
 }
