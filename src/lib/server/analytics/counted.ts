@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../db';
+import type { ExamKind } from '../db/schema';
 import { audienceMemberIds } from '../exams/exams';
 import { submitExpired } from '../exams/attempts';
 
@@ -38,8 +39,9 @@ export type ResultFilter = {
 /**
  * The counted attempt of each member for each published quarterly test, as a subquery with columns
  * attempt_id, exam_id, member_id, quarter. Join it to `attempt` or `attempt_area` for the stored scores.
+ * `kinds` widens it for item analysis alone, which also looks at a practice test's questions (same best-attempt rule).
  */
-export function countedAttempts(db: Db) {
+export function countedAttempts(db: Db, kinds: ExamKind[] = ['quarterly']) {
 	return db
 		.selectFrom('attempt')
 		.innerJoin('exam', 'exam.id', 'attempt.exam_id')
@@ -53,7 +55,7 @@ export function countedAttempts(db: Db) {
 				'rank'
 			)
 		])
-		.where('exam.kind', '=', 'quarterly')
+		.where('exam.kind', 'in', kinds)
 		.where('exam.status', '=', 'published')
 		.where('attempt.submitted_at', 'is not', null)
 		.where('attempt.score_cents', 'is not', null);

@@ -7,6 +7,7 @@ import {
 	extremeGroups,
 	facility,
 	kr20,
+	levelGroups,
 	mean,
 	median,
 	nestedReliability,
@@ -141,6 +142,16 @@ describe('upper and lower 27% groups', () => {
 		expect(d?.upper).toBeCloseTo(7 / 9, 12);
 		expect(d?.lower).toBeCloseTo(1 / 3, 12);
 		expect(d?.index).toBeCloseTo(4 / 9, 12);
+	});
+
+	it('the same weights from the number of takers at each total', () => {
+		// Levels 10 | 9 9 9 | 8 | 7 | 6 | 5 5 5 → counts 1 3 1 1 1 3: one weight per level, as above.
+		const groups = levelGroups([1, 3, 1, 1, 1, 3]);
+		expect(groups?.size).toBe(3);
+		expect([...(groups?.upper ?? [])]).toEqual([1, 2 / 3, 0, 0, 0, 0]);
+		expect([...(groups?.lower ?? [])]).toEqual([0, 0, 0, 0, 0, 1]);
+		// One level holding everyone: both groups share it, 3 of 10 places each.
+		expect([...(levelGroups([10])?.upper ?? [])]).toEqual([0.3]);
 	});
 
 	it('does not depend on the order the takers come in', () => {

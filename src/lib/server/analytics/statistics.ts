@@ -30,7 +30,7 @@ export function median(xs: ArrayLike<number>): number | null {
  *
  * Item analysis uses the POPULATION form throughout: the takers of a test are the whole group the committee is
  * describing, not a sample drawn to estimate some larger one, and it is the form of the textbook formulas for
- * KR-20 and alpha (Crocker & Algina 1986, ch. 7 and 14). Both coefficients are ratios of variances, so they come
+ * KR-20 and alpha (Crocker & Algina 1986, chapters on reliability and item analysis). Both coefficients are ratios of variances, so they come
  * out the same with either divisor as long as one is used throughout; the population form also gives a single
  * taker an SD of 0 instead of nothing. The sample form needs n ≥ 2.
  */
@@ -77,7 +77,7 @@ export function pearson(xs: ArrayLike<number>, ys: ArrayLike<number>): number | 
 /**
  * Facility (difficulty index, "p value"): p = mean item score / maximum item score, the share of the item's
  * points the takers earned. For a right/wrong item it is the share who got it right (Crocker & Algina 1986,
- * §14.2). Higher p = easier item.
+ * item analysis). Higher p = easier item.
  */
 export function facility(scores: ArrayLike<number>, maxScore: number): number | null {
 	const m = mean(scores);
@@ -87,8 +87,8 @@ export function facility(scores: ArrayLike<number>, maxScore: number): number | 
 /**
  * Corrected item-total correlation (the point-biserial correlation when the item is scored right/wrong):
  * r = Pearson(item score, rest score) where rest = total − item. Correlating with the total itself would include
- * the item in its own criterion and overstate r, most on short tests (Crocker & Algina 1986, §14.3, "corrected"
- * item-total correlation). Null when n < 2 or the item or the rest does not vary (everyone got the item right).
+ * the item in its own criterion and overstate r, most on short tests (Crocker & Algina 1986, item analysis:
+ * the "corrected" item-total correlation). Null when n < 2 or the item or the rest does not vary (everyone got the item right).
  */
 export function itemRestCorrelation(item: ArrayLike<number>, rest: ArrayLike<number>): number | null {
 	return pearson(item, rest);
@@ -128,46 +128,49 @@ export type ExtremeGroups = {
  */
 export function extremeGroups(totals: ArrayLike<number>, fraction = kelleyFraction): ExtremeGroups | null {
 	const n = totals.length;
-	if (n < 2) return null;
 	const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => (totals[b] as number) - (totals[a] as number));
-	const sorted = Float64Array.from(order, (i) => totals[i] as number);
-	const bySorted = extremeGroupsSorted(sorted, fraction) as ExtremeGroups;
-	const upper = new Float64Array(n);
-	const lower = new Float64Array(n);
-	order.forEach((original, position) => {
-		upper[original] = bySorted.upper[position] as number;
-		lower[original] = bySorted.lower[position] as number;
+	// Levels: runs of equal totals, highest first.
+	const levelOf = new Int32Array(n);
+	const counts: number[] = [];
+	order.forEach((taker, position) => {
+		if (position === 0 || totals[taker] !== totals[order[position - 1] as number]) counts.push(0);
+		levelOf[taker] = counts.length - 1;
+		counts[counts.length - 1] = (counts[counts.length - 1] as number) + 1;
 	});
-	return { size: bySorted.size, upper, lower };
+	const levels = levelGroups(counts, fraction);
+	if (!levels) return null;
+	return {
+		size: levels.size,
+		upper: Float64Array.from(levelOf, (l) => levels.upper[l] as number),
+		lower: Float64Array.from(levelOf, (l) => levels.lower[l] as number)
+	};
 }
 
-/** As `extremeGroups` for totals already sorted from highest to lowest (item analysis sorts once per test). */
-export function extremeGroupsSorted(totalsDesc: ArrayLike<number>, fraction = kelleyFraction): ExtremeGroups | null {
-	const n = totalsDesc.length;
+/**
+ * The same groups from the number of takers at each distinct total (levels ordered from the highest total down):
+ * the weight of ONE taker at each level. Every taker at a level has the same weight, so item analysis can count
+ * answers per level in SQL instead of reading every taker.
+ */
+export function levelGroups(counts: ArrayLike<number>, fraction = kelleyFraction): ExtremeGroups | null {
+	let n = 0;
+	for (let i = 0; i < counts.length; i++) n += counts[i] as number;
 	if (n < 2) return null;
 	const size = Math.max(1, Math.round(fraction * n));
-	const upper = new Float64Array(n);
-	const lower = new Float64Array(n);
-	fill(upper, totalsDesc, size, 0, 1);
-	fill(lower, totalsDesc, size, n - 1, -1);
-	return { size, upper, lower };
+	return { size, upper: take(counts, size, 1), lower: take(counts, size, -1) };
 }
 
-/** Walks from `start` in direction `step`, giving whole runs of equal totals weight 1 until the run at the cut shares what is left. */
-function fill(weights: Float64Array, totals: ArrayLike<number>, size: number, start: number, step: 1 | -1) {
+/** Whole levels get weight 1 until the level at the cut shares the places left; walks down (1) or up (−1). */
+function take(counts: ArrayLike<number>, size: number, step: 1 | -1): Float64Array {
+	const weights = new Float64Array(counts.length);
 	let left = size;
-	let i = start;
-	while (left > 0) {
-		let j = i;
-		while (j + step >= 0 && j + step < totals.length && totals[j + step] === totals[i]) j += step;
-		const run = Math.abs(j - i) + 1;
-		const w = run <= left ? 1 : left / run;
-		for (let t = i; t !== j + step; t += step) weights[t] = w;
-		left -= run * w;
-		// Floating point: a run that exactly fills the group leaves 0, a shared run leaves 0 up to rounding.
-		if (left < 1e-9) break;
-		i = j + step;
+	for (let i = step === 1 ? 0 : counts.length - 1; i >= 0 && i < counts.length && left > 0; i += step) {
+		const count = counts[i] as number;
+		if (count === 0) continue;
+		const w = count <= left ? 1 : left / count;
+		weights[i] = w;
+		left = count <= left ? left - count : 0;
 	}
+	return weights;
 }
 
 export type Discrimination = {
@@ -179,7 +182,7 @@ export type Discrimination = {
 };
 
 /**
- * Upper-lower discrimination index (Kelley 1939; Ebel & Frisbie 1991, ch. 13): D = p_U − p_L, the item's facility
+ * Upper-lower discrimination index (Kelley 1939; Ebel & Frisbie 1991, item analysis): D = p_U − p_L, the item's facility
  * (share of its points earned, 0..1) in the upper 27% group minus that in the lower 27% group, with the groups and
  * their tie weights from `extremeGroups`: p_U = Σ wᵢ xᵢ / g.
  *
@@ -261,7 +264,7 @@ export type PaperSums = { items: number; sum: number; sumSquares: number };
 
 /**
  * Reliability when every taker answers a DIFFERENT random draw of questions (items nested in persons, the i:p
- * design of generalizability theory: Brennan 2001, §2.4 and §7.1; the same number as the intraclass correlation
+ * design of generalizability theory: Brennan 2001, the i:p design; the same number as the intraclass correlation
  * ICC(1,k) of Shrout & Fleiss 1979 for the mean of a taker's k items).
  *
  * One-way analysis of variance with takers as groups and their item scores x as observations (N takers, M items
@@ -318,7 +321,7 @@ export function nestedReliability(papers: ArrayLike<number>[]): number | null {
 }
 
 /**
- * Standard error of measurement: SEM = σ_X · √(1 − ρ) (Crocker & Algina 1986, §6.4), in the units of σ_X. A
+ * Standard error of measurement: SEM = σ_X · √(1 − ρ) (Crocker & Algina 1986, classical true-score model), in the units of σ_X. A
  * reliability below 0 is taken as 0 (then SEM = σ_X: the scores say nothing beyond their spread) rather than
  * giving an error larger than the spread itself. Null without a reliability.
  */
