@@ -40,6 +40,8 @@ import {
  */
 export const tooEasyAbove = 0.9;
 export const tooHardBelow = 0.2;
+/** "Below zero" as the page shows it, to two decimals: an r of −0.001 prints as 0.00 and is noise, not a warning. */
+export const negativeBelow = -0.005;
 
 /**
  * - too_easy / too_hard: facility outside tooHardBelow..tooEasyAbove;
@@ -447,7 +449,7 @@ function itemStats(q: QuestionSeen, keys: Map<number, KeyVersion>, c: Columns, q
 	const flags: ItemFlag[] = [];
 	if (facilityValue !== null && facilityValue > tooEasyAbove) flags.push('too_easy');
 	if (facilityValue !== null && facilityValue < tooHardBelow) flags.push('too_hard');
-	if ((itemRest !== null && itemRest < 0) || (d !== null && d.index < 0)) flags.push('negative');
+	if ((itemRest !== null && itemRest < negativeBelow) || (d !== null && d.index < negativeBelow)) flags.push('negative');
 	if ((type === 'single' || type === 'multiple') && options.some((o) => !o.key && o.chosen === 0)) flags.push('unused_option');
 
 	return {
