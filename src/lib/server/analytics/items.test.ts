@@ -139,7 +139,7 @@ describe('item analysis', () => {
 		expect(item(m1).omitted).toMatchObject({ chosen: 1, upper: 0, lower: 0.5 });
 
 		// t1: everyone right → p = 1 (too easy); neither r nor D exists. 正确 4, 错误 0 (not a written distractor).
-		expect(item(t1)).toMatchObject({ facility: 1, itemRest: null, discrimination: null, flags: ['too_easy'] });
+		expect(item(t1)).toMatchObject({ facility: 1, itemRest: null, discrimination: null, upper: 1, lower: 1, flags: ['too_easy'] });
 		expect(item(t1).options.map((o) => [o.key, o.chosen])).toEqual([
 			[true, 4],
 			[false, 0]

@@ -66,7 +66,7 @@ export type ItemStats = {
 	facility: number | null;
 	/** Corrected item-total (point-biserial) correlation with the rest of the paper, in percent. */
 	itemRest: number | null;
-	/** Upper-lower 27% index and the two groups' facilities. */
+	/** Upper-lower 27% index (null when the item's score does not vary) and the two groups' facilities (whenever there are groups). */
 	discrimination: number | null;
 	upper: number | null;
 	lower: number | null;
@@ -413,7 +413,9 @@ function itemStats(q: QuestionSeen, keys: Map<number, KeyVersion>, c: Columns, q
 	for (let s = 0; s < m; s++) if (Number.isNaN(rest[s])) restDefined = false;
 	const itemRest = restDefined ? itemRestCorrelation(x, rest) : null;
 	const groups = m >= 2 && varies(total) ? groupsOfSorted(total) : null;
-	const d = groups && varies(x) ? groupDifference(x, groups) : null;
+	// The groups' facilities exist whenever the groups do; D only when the item's score varies (statistics.ts).
+	const g = groups ? groupDifference(x, groups) : null;
+	const d = g && varies(x) ? g : null;
 
 	let options: OptionStats[] = [];
 	let omitted: ItemStats['omitted'] = null;
@@ -461,8 +463,8 @@ function itemStats(q: QuestionSeen, keys: Map<number, KeyVersion>, c: Columns, q
 		facility: facilityValue,
 		itemRest,
 		discrimination: d?.index ?? null,
-		upper: d?.upper ?? null,
-		lower: d?.lower ?? null,
+		upper: g?.upper ?? null,
+		lower: g?.lower ?? null,
 		groupSize: groups?.size ?? null,
 		options,
 		omitted,
