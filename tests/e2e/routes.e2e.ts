@@ -96,6 +96,15 @@ const rows = (): Row[] => [
 	{ route: '/dashboard/tests/[examId]', path: '/dashboard/tests/not-a-number', expect: signedIn(403, 404, 404) },
 	{ route: '/dashboard/tests/[examId]/export', path: '/dashboard/tests/1/export?table=histogram&format=csv', expect: signedIn(403, 200, 200) },
 	{ route: '/dashboard/tests/[examId]/export', path: '/dashboard/tests/999999/export?table=units&format=csv', expect: signedIn(403, 404, 404) },
+	// Item analysis of a test: the committee's (it shows keys and stems). Test 1 is the demo's first past test.
+	{ route: '/dashboard/tests/[examId]/items', path: '/dashboard/tests/1/items', expect: signedIn(403, 403, 200) },
+	{ route: '/dashboard/tests/[examId]/items', path: '/dashboard/tests/1/items?sort=facility&flagged=1', expect: signedIn(403, 403, 200) },
+	{ route: '/dashboard/tests/[examId]/items', path: '/dashboard/tests/999999/items', expect: signedIn(403, 403, 404) },
+	{ route: '/dashboard/tests/[examId]/items', path: '/dashboard/tests/not-a-number/items', expect: signedIn(403, 403, 404) },
+	{ route: '/dashboard/tests/[examId]/items/export', path: '/dashboard/tests/1/items/export?table=items&format=csv', expect: signedIn(403, 403, 200) },
+	{ route: '/dashboard/tests/[examId]/items/export', path: '/dashboard/tests/1/items/export?table=options&format=xlsx', expect: signedIn(403, 403, 200) },
+	{ route: '/dashboard/tests/[examId]/items/export', path: '/dashboard/tests/1/items/export?table=nope&format=csv', expect: signedIn(403, 403, 404) },
+	{ route: '/dashboard/tests/[examId]/items/export', path: '/dashboard/tests/999999/items/export?table=items&format=csv', expect: signedIn(403, 403, 404) },
 	// Evaluation results: the committee's; campaign 1 is the demo's closed 2025 述学评学, 999999 exists nowhere.
 	{ route: '/campaigns/[id]/results', path: '/campaigns/1/results', expect: signedIn(403, 403, 200) },
 	{ route: '/campaigns/[id]/results', path: '/campaigns/1/results?group=999999', expect: signedIn(403, 403, 404) },
