@@ -105,6 +105,12 @@ const rows = (): Row[] => [
 	{ route: '/dashboard/tests/[examId]/items/export', path: '/dashboard/tests/1/items/export?table=options&format=xlsx', expect: signedIn(403, 403, 200) },
 	{ route: '/dashboard/tests/[examId]/items/export', path: '/dashboard/tests/1/items/export?table=nope&format=csv', expect: signedIn(403, 403, 404) },
 	{ route: '/dashboard/tests/[examId]/items/export', path: '/dashboard/tests/999999/items/export?table=items&format=csv', expect: signedIn(403, 403, 404) },
+	// 学习情况通报: a quarter not shown is 404; a unit outside a secretary's subtree 403, as on the other dashboards.
+	{ route: '/dashboard/report', path: '/dashboard/report', expect: signedIn(403, 200, 200) },
+	{ route: '/dashboard/report', path: '/dashboard/report?unit=5', expect: signedIn(403, 403, 200) },
+	{ route: '/dashboard/report', path: '/dashboard/report?quarter=1999Q1', expect: signedIn(403, 404, 404) },
+	{ route: '/dashboard/report/export', path: '/dashboard/report/export?table=areas&format=xlsx', expect: signedIn(403, 200, 200) },
+	{ route: '/dashboard/report/export', path: '/dashboard/report/export?table=trend&format=csv&unit=5', expect: signedIn(403, 403, 200) },
 	// Evaluation results: the committee's; campaign 1 is the demo's closed 2025 述学评学, 999999 exists nowhere.
 	{ route: '/campaigns/[id]/results', path: '/campaigns/1/results', expect: signedIn(403, 403, 200) },
 	{ route: '/campaigns/[id]/results', path: '/campaigns/1/results?group=999999', expect: signedIn(403, 403, 404) },
