@@ -26,8 +26,10 @@ export async function up(db: Kysely<any>): Promise<void> {
 		.addColumn('passed', 'integer', (c) => c.notNull())
 		.addPrimaryKeyConstraint('exam_result_pk', ['exam_id', 'member_id'])
 		.execute();
-	await db.schema.createIndex('exam_result_member_idx').on('exam_result').column('member_id').execute();
-	await db.schema.createIndex('exam_result_unit_idx').on('exam_result').columns(['exam_id', 'unit_id']).execute();
+	// Covering for a member's history and the member table's one-row-per-member pivot (analytics/members.ts).
+	await db.schema.createIndex('exam_result_member_idx').on('exam_result').columns(['member_id', 'exam_id', 'score_cents', 'max_cents']).execute();
+	// Covering for the dashboards' grouped reads (analytics/score-groups.ts): a test's results by unit and score.
+	await db.schema.createIndex('exam_result_unit_idx').on('exam_result').columns(['exam_id', 'unit_id', 'score_cents', 'max_cents', 'passed']).execute();
 
 	await db.schema
 		.createTable('exam_area_total')

@@ -3,7 +3,7 @@ import type { TestDistribution, TestListRow, UnitResultRow } from '$lib/analytic
 import { binOf, binCount } from '$lib/analytics/distribution';
 import { countedTests, percent } from './counted';
 import { expectedCounts } from './expected';
-import { rate, scoreGroups, summarize, sumOver, type ScoreGroup } from './score-groups';
+import { rate, scoreGroups, summarize, sumOver, unitScoreGroups, type ScoreGroup } from './score-groups';
 import { childUnits } from './unit-choice';
 
 // One test's analysis (测试分析): its counted tests listed with their headline numbers, and for one test the
@@ -12,11 +12,9 @@ import { childUnits } from './unit-choice';
 /** Counted tests that have opened, newest first, with takers, mean and pass rate of the given units (undefined = everyone). */
 export async function testList(db: Db, unitIds: number[] | undefined, now = Date.now()): Promise<TestListRow[]> {
 	const tests = (await countedTests(db)).filter((t) => t.opensAt <= now);
-	const groups = await scoreGroups(db, [...new Set(tests.map((t) => t.quarter))]);
-	const inSet = unitIds ? new Set(unitIds) : undefined;
+	const groups = await scoreGroups(db, [...new Set(tests.map((t) => t.quarter))], unitIds);
 	const byExam = new Map<number, ScoreGroup[]>();
 	for (const g of groups) {
-		if (inSet && !inSet.has(g.unitId)) continue;
 		const list = byExam.get(g.examId);
 		if (list) list.push(g);
 		else byExam.set(g.examId, [g]);
@@ -47,10 +45,9 @@ export async function testDistribution(db: Db, examId: number, chosen: { id: num
 		.where('exam_id', '=', examId)
 		.executeTakeFirst();
 	const totalCents = Number(total?.cents ?? 0);
-	const [quarterGroups, expected, children] = await Promise.all([scoreGroups(db, [exam.quarter]), expectedCounts(db, [examId]), childUnits(db, chosen.id)]);
+	const [examGroups, expected, children] = await Promise.all([unitScoreGroups(db, examId, exam.quarter), expectedCounts(db, [examId]), childUnits(db, chosen.id)]);
 	const expectedByUnit = expected.get(examId);
 	const inChosen = chosen.unitIds ? new Set(chosen.unitIds) : undefined;
-	const examGroups = quarterGroups.filter((g) => g.examId === examId);
 	const groups = examGroups.filter((g) => !inChosen || inChosen.has(g.unitId));
 
 	const bins = Array<number>(binCount).fill(0);

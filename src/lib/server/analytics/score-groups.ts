@@ -1,34 +1,49 @@
 import type { Db } from '../db';
 import { percent } from './counted';
 
-// Counted results (the stored exam_result rows, counted.ts) folded in SQL into groups of equal (quarter, test, unit, score, total, passed), with how many
-// members share each. A paper has few distinct scores, so a quarter of 10,000 members comes back as a few thousand
-// rows at most, never more than one per result; and since the groups keep every distinct score, means AND medians
-// of any set of units come out exact by summing the groups of its units, with no second query per set.
+// Counted results (the stored exam_result rows, counted.ts) folded in SQL into groups of equal (test, score,
+// total, passed), with how many members share each. A paper has few distinct scores, so a test of 10,000 members
+// comes back as a few dozen rows; since the groups keep every distinct score, means AND medians come out exact.
+// Each set of units is one query (grouping by unit too would return tens of thousands of rows for a city).
 
-export type ScoreGroup = { quarter: string; examId: number; unitId: number; scoreCents: number; maxCents: number; passed: boolean; n: number };
+export type ScoreGroup = { quarter: string; examId: number; scoreCents: number; maxCents: number; passed: boolean; n: number };
+export type UnitScoreGroup = ScoreGroup & { unitId: number };
 
-/** The groups of everyone's counted results in these quarters; every viewer and unit sums its own share. */
-export async function scoreGroups(db: Db, quarters: string[]): Promise<ScoreGroup[]> {
-	if (quarters.length === 0) return [];
-	const rows = await db
+/**
+ * The groups of the counted results in these quarters of members in `unitIds` (everyone when undefined): one
+ * row per test and distinct score, a few hundred rows whatever the number of members. The results' unit filter runs
+ * in SQL over the covering index (exam_id, unit_id, score_cents, max_cents, passed).
+ */
+export async function scoreGroups(db: Db, quarters: string[], unitIds?: number[]): Promise<ScoreGroup[]> {
+	if (quarters.length === 0 || unitIds?.length === 0) return [];
+	const tests = await db.selectFrom('exam').select(['id', 'quarter']).where('kind', '=', 'quarterly').where('status', '=', 'published').where('quarter', 'in', quarters).execute();
+	if (tests.length === 0) return [];
+	const quarterOf = new Map(tests.map((t) => [t.id, t.quarter]));
+	let query = db
 		.selectFrom('exam_result as r')
-		.innerJoin('exam', 'exam.id', 'r.exam_id')
-		.select(({ fn }) => ['exam.quarter', 'r.exam_id', 'r.unit_id', 'r.score_cents', 'r.max_cents', 'r.passed', fn.countAll<number>().as('n')])
-		.where('exam.kind', '=', 'quarterly')
-		.where('exam.status', '=', 'published')
-		.where('exam.quarter', 'in', quarters)
-		.groupBy(['exam.quarter', 'r.exam_id', 'r.unit_id', 'r.score_cents', 'r.max_cents', 'r.passed'])
-		.execute();
-	return rows.map((r) => ({
-		quarter: r.quarter,
+		.select(({ fn }) => ['r.exam_id', 'r.score_cents', 'r.max_cents', 'r.passed', fn.countAll<number>().as('n')])
+		.where('r.exam_id', 'in', [...quarterOf.keys()])
+		.groupBy(['r.exam_id', 'r.score_cents', 'r.max_cents', 'r.passed']);
+	if (unitIds) query = query.where('r.unit_id', 'in', unitIds);
+	return (await query.execute()).map((r) => ({
+		quarter: quarterOf.get(r.exam_id) as string,
 		examId: r.exam_id,
-		unitId: r.unit_id,
 		scoreCents: r.score_cents,
 		maxCents: r.max_cents,
 		passed: r.passed === 1,
 		n: Number(r.n)
 	}));
+}
+
+/** One test's groups per unit too (a few thousand rows), for comparing the units below a chosen one. */
+export async function unitScoreGroups(db: Db, examId: number, quarter: string): Promise<UnitScoreGroup[]> {
+	const rows = await db
+		.selectFrom('exam_result as r')
+		.select(({ fn }) => ['r.unit_id', 'r.score_cents', 'r.max_cents', 'r.passed', fn.countAll<number>().as('n')])
+		.where('r.exam_id', '=', examId)
+		.groupBy(['r.unit_id', 'r.score_cents', 'r.max_cents', 'r.passed'])
+		.execute();
+	return rows.map((r) => ({ quarter, examId, unitId: r.unit_id, scoreCents: r.score_cents, maxCents: r.max_cents, passed: r.passed === 1, n: Number(r.n) }));
 }
 
 export type Summary = {

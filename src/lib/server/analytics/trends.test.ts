@@ -85,7 +85,7 @@ describe('score trends', () => {
 });
 
 describe('summarize', () => {
-	const group = (scoreCents: number, n: number, passed = scoreCents >= 600): ScoreGroup => ({ quarter: '2026Q4', examId: 1, unitId: 1, scoreCents, maxCents: 1000, passed, n });
+	const group = (scoreCents: number, n: number, passed = scoreCents >= 600): ScoreGroup => ({ quarter: '2026Q4', examId: 1, scoreCents, maxCents: 1000, passed, n });
 
 	it('weights each score by how many share it', () => {
 		// 50, 50, 70: mean 170 / 3, median the middle value 50.

@@ -32,16 +32,16 @@ export function quarterOpen(tests: CountedTest[], quarter: string, now: number):
  */
 export async function scoreTrends(db: Db, sets: (number[] | undefined)[], now = Date.now()): Promise<Trends> {
 	const { quarters, tests: shown } = await shownQuarters(db, now);
-	// Everyone's groups; each set sums its units' share below.
-	const [groups, expected] = await Promise.all([scoreGroups(db, quarters), expectedCounts(db, shown.map((t) => t.id))]);
-	const byQuarter = new Map<string, ScoreGroup[]>(quarters.map((q) => [q, []]));
-	for (const g of groups) byQuarter.get(g.quarter)?.push(g);
+	// One grouped query per set (a few hundred rows each); the expected counts per unit once, summed per set.
+	const [groupsOf, expected] = await Promise.all([Promise.all(sets.map((set) => scoreGroups(db, quarters, set))), expectedCounts(db, shown.map((t) => t.id))]);
 	return {
 		quarters: quarters.map((quarter) => ({ quarter, open: quarterOpen(shown, quarter, now) })),
-		series: sets.map((set) => {
+		series: sets.map((set, i) => {
 			const inSet = set === undefined ? undefined : new Set(set);
+			const byQuarter = new Map<string, ScoreGroup[]>(quarters.map((q) => [q, []]));
+			for (const g of groupsOf[i] ?? []) byQuarter.get(g.quarter)?.push(g);
 			return quarters.map((quarter): TrendPoint => {
-				const summary = summarize((byQuarter.get(quarter) ?? []).filter((g) => !inSet || inSet.has(g.unitId)));
+				const summary = summarize(byQuarter.get(quarter) ?? []);
 				const expectedCount = shown.filter((t) => t.quarter === quarter).reduce((n, t) => n + sumOver(expected.get(t.id), inSet), 0);
 				return { quarter, ...summary, expected: expectedCount, participation: rate(summary.takers, expectedCount) };
 			});

@@ -1,0 +1,14 @@
+import { openDatabase } from '../../src/lib/server/db/index';
+import { countedTests } from '../../src/lib/server/analytics/counted';
+import { missingMembers } from '../../src/lib/server/analytics/expected';
+import { unitTree } from '../../src/lib/server/org/units';
+import { settleExpired } from '../../src/lib/server/analytics/counted';
+import { memberTable } from '../../src/lib/server/analytics/members';
+const { db } = openDatabase('/tmp/dash.db');
+const ids = (await countedTests(db)).map((t) => t.id);
+const time = async (label: string, f: () => Promise<unknown>) => { const ts: number[] = []; for (let i = 0; i < 5; i++) { const t = performance.now(); await f(); ts.push(performance.now() - t); } ts.sort((a, b) => a - b); console.log(label.padEnd(20), ts.map((x) => x.toFixed(0)).join(' ')); };
+await time('settle', () => settleExpired(db));
+await time('missing', () => missingMembers(db, ids));
+await time('unitTree', () => unitTree(db, { includeArchived: true }));
+await time('members select', () => db.selectFrom('member').select(['id', 'name', 'login_id', 'unit_id', 'status']).execute());
+await time('memberTable', () => memberTable(db, { kind: 'all' }, {}));
