@@ -17,6 +17,7 @@ import { candidatePool } from '../../src/lib/server/exams/exams';
 import { paperAlgorithmVersion, typeOrder, type BlueprintRow, type Candidate } from '../../src/lib/server/exams/papers';
 import { sumByArea } from '../../src/lib/server/exams/scoring';
 import { makeExam } from '../../src/lib/server/testing/exams';
+import { random } from '../../src/lib/server/demo/exams';
 
 export type DashboardOrg = {
 	quarters: string[];
@@ -30,16 +31,6 @@ export type DashboardOrg = {
 
 /** Per type, how many questions the paper has: 50 in all, 2 points each (100 points, pass at 60). */
 const paperShape: Record<QuestionType, number> = { single: 20, multiple: 10, true_false: 10, fill: 10 };
-
-function random(seed: number): () => number {
-	let state = seed >>> 0;
-	return () => {
-		state = (state + 0x6d2b79f5) | 0;
-		let t = Math.imul(state ^ (state >>> 15), 1 | state);
-		t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-		return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-	};
-}
 
 /** Quarters before `now`'s, oldest first: the eight closed ones. */
 function pastQuarters(count: number, now: number): string[] {

@@ -1,10 +1,13 @@
+import { error } from '@sveltejs/kit';
 import type { Db } from '../db';
+import { idParam } from '../form';
+import type { Scope } from '../org/scope';
 import type { TestDistribution, TestListRow, UnitResultRow } from '$lib/analytics/distribution';
 import { binOf, binCount } from '$lib/analytics/distribution';
-import { countedTests, percent } from './counted';
+import { countedTests, percent, settleExpired } from './counted';
 import { expectedCounts } from './expected';
 import { rate, scoreGroups, summarize, sumOver, unitScoreGroups, type ScoreGroup } from './score-groups';
-import { childUnits } from './unit-choice';
+import { childUnits, unitChoiceOrError } from './unit-choice';
 
 // One test's analysis (测试分析): its counted tests listed with their headline numbers, and for one test the
 // histogram of percent scores with the pass mark, and the units below the chosen one compared.
@@ -84,4 +87,18 @@ export async function testDistribution(db: Db, examId: number, chosen: { id: num
 		bins,
 		units
 	};
+}
+
+/**
+ * A test page's and its export's data for `/dashboard/tests/[examId]?unit=`: 404 for an id that is not a counted
+ * test, 403/404 for the unit as on the other dashboards.
+ */
+export async function distributionFromUrl(db: Db, scope: Scope, viewer: { unitId: number }, rawExamId: string, url: URL) {
+	const examId = idParam(rawExamId);
+	if (examId === null) error(404, 'not_found');
+	const choice = await unitChoiceOrError(db, scope, viewer, url);
+	await settleExpired(db);
+	const distribution = await testDistribution(db, examId, choice.chosen);
+	if (!distribution) error(404, 'not_found');
+	return { choice, distribution };
 }

@@ -199,7 +199,8 @@ describe('item analysis', () => {
 		const papers = new Map<number, number[]>();
 		for (const r of rows) papers.set(r.id, [...(papers.get(r.id) ?? []), (r.earned_cents ?? 0) / r.points_cents]);
 		expect(a.reliability.kind).toBe('nested');
-		expect(a.reliability.value).toBeCloseTo(nestedReliability([...papers.values()]) as number, 12);
+		// Nine digits: the two sums run in different orders, and the ANOVA subtracts nearly equal mean squares.
+		expect(a.reliability.value).toBeCloseTo(nestedReliability([...papers.values()]) as number, 9);
 		// Each question's facility over the papers that had it.
 		for (const item of a.items) {
 			const own = await db
