@@ -1,4 +1,3 @@
-import { sql } from 'kysely';
 import type { Db } from '../db';
 import type { ExamKind } from '../db/schema';
 import { submitExpired } from '../exams/attempts';
@@ -39,7 +38,7 @@ export type ResultFilter = {
 
 /**
  * The counted attempt of each member for each published quarterly test, as a subquery with columns attempt_id,
- * exam_id, member_id, unit_id, quarter and rank (always 1: kept for queries that filter on it). Join it to
+ * exam_id, member_id, unit_id and quarter. Join it to
  * `attempt` or `attempt_area` for the stored scores. `kinds` widens it for item analysis alone, which also looks at
  * a practice test's questions (same best-attempt rule; exam_result holds every test's results).
  */
@@ -47,7 +46,7 @@ export function countedAttempts(db: Db, kinds: ExamKind[] = ['quarterly']) {
 	return db
 		.selectFrom('exam_result')
 		.innerJoin('exam', 'exam.id', 'exam_result.exam_id')
-		.select(['exam_result.attempt_id', 'exam_result.exam_id', 'exam_result.member_id', 'exam_result.unit_id', 'exam.quarter', sql<number>`1`.as('rank')])
+		.select(['exam_result.attempt_id', 'exam_result.exam_id', 'exam_result.member_id', 'exam_result.unit_id', 'exam.quarter'])
 		.where('exam.kind', 'in', kinds)
 		.where('exam.status', '=', 'published');
 }

@@ -152,7 +152,7 @@ export async function itemAnalysis(db: Db, examId: number, now = Date.now()): Pr
 
 async function compute(db: Db, exam: ItemAnalysis['exam'], now: number): Promise<ItemAnalysis> {
 	const counted = countedAttempts(db, ['quarterly', 'practice']).where('exam_result.exam_id', '=', exam.id);
-	const countedIds = db.selectFrom(counted.as('c')).select('c.attempt_id').where('c.rank', '=', 1);
+	const countedIds = db.selectFrom(counted.as('c')).select('c.attempt_id');
 	// One row per counted attempt with its items packed into one text, `question,keyVersion,earned,points,answer;…`
 	// (answers of choice questions only): SQLite packs each attempt's items as it reads them, without sorting,
 	// and JavaScript builds 10,000 rows instead of 500,000 (measured: several times faster than a row per item).
