@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { Db } from '../db';
 import { freshDatabase } from '../testing/db';
 import { memberRecords, recordsNow as now } from '../testing/member-records';
-import { memberTable, memberTableQuery, pageOf, type MemberTableRow } from './members';
+import { memberTable, memberTablePage, memberTableQuery, memberTableSorts, pageOf, type MemberTableFilter, type MemberTableRow } from './members';
 
 // The fixture's table, worked out by hand, is in testing/member-records.ts.
 const day = 24 * 60 * 60_000;
@@ -69,6 +69,33 @@ describe('member table', () => {
 		expect(await logins(all, { q: ' A1 ' })).toEqual(['a1']);
 		expect(await logins(all, { missedOnly: true })).toEqual(['a2', 'b1']);
 		expect(await logins(all, { missedOnly: true, unitId: f.tree.branchB })).toEqual(['b1']);
+	});
+
+	it('gives the same rows whether members are looked up by id or results read whole', async () => {
+		for (const sort of memberTableSorts) {
+			for (const filter of [{ sort }, { sort, missedOnly: true }, { sort, unitId: f.tree.general }] as MemberTableFilter[]) {
+				const byId = await memberTable(db, all, filter, now);
+				expect(await memberTable(db, all, filter, now, 0)).toEqual(byId);
+				expect(await memberTable(db, all, filter, now + 2 * day, 0)).toEqual(await memberTable(db, all, filter, now + 2 * day));
+			}
+		}
+	});
+
+	it('serves each page as the same slice of the whole table', async () => {
+		for (const sort of memberTableSorts) {
+			for (const filter of [{ sort }, { sort, missedOnly: true }, { sort, q: 'a' }] as MemberTableFilter[]) {
+				const whole = await memberTable(db, all, filter, now);
+				for (const byIdUpTo of [0, 500]) {
+					for (const page of [1, 2, 3]) {
+						const p = await memberTablePage(db, all, filter, page, now, 2, byIdUpTo);
+						expect(p.page).toEqual(pageOf(whole.rows, page, 2));
+						expect(p.quarters).toEqual(whole.quarters);
+						expect(p.missedMembers).toBe(whole.missedMembers);
+					}
+				}
+			}
+		}
+		expect((await memberTablePage(db, { kind: 'none' }, {}, 1, now)).page).toEqual({ rows: [], page: 1, pageCount: 1, total: 0 });
 	});
 
 	it('pages the rows and reads its filter from the query', () => {

@@ -9,6 +9,6 @@ import type { RequestHandler } from './$types';
 // Every member matching the page's filter (not just the page shown), as CSV or XLSX.
 export const GET: RequestHandler = async ({ url }) => {
 	const { scope } = await requireManager();
-	const { table } = await memberTableFor(db(), scope, url.searchParams);
+	const table = await memberTableFor(db(), scope, url.searchParams);
 	return tableDownload([memberTableData(table.quarters, table.rows)], url, m.dashMembers_title());
 };
