@@ -5,6 +5,7 @@
 // going through startAttempt/saveAnswers/submitAttempt for 80,000 attempts would take most of an hour.
 // Only the benchmark imports this file.
 import * as createExamResults from '../../migrations/20261202000000_create_exam_results';
+import * as indexResultsByScore from '../../migrations/20261203000000_index_results_by_score';
 import { takeExpectedLists } from '../../src/lib/server/analytics/expected';
 import { createSession, generateSessionToken, sessionCookieName } from '../../src/lib/server/auth/session';
 import { decodeKey } from '../../src/lib/server/bank/questions';
@@ -211,8 +212,10 @@ export async function seedDashboardOrg(file: string, o: { members: number; quart
 
 		// The stored results (exam_result, exam_area_total) as gradeAttempt would have kept them: the bulk insert above
 		// went around it, so fill them the way an installation upgrading to them gets them, by the migration's own SQL.
+		// (Dropping exam_result drops its later index too, so that migration runs again.)
 		await createExamResults.down(db);
 		await createExamResults.up(db);
+		await indexResultsByScore.up(db);
 		// And the expected lists of the closed tests, as the sweep takes them.
 		await takeExpectedLists(db, now);
 

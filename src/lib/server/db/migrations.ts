@@ -4,6 +4,7 @@ import * as createQuestionBank from '../../../../migrations/20261122010000_creat
 import * as createExams from '../../../../migrations/20261130000000_create_exams';
 import * as createEvaluations from '../../../../migrations/20261201000000_create_evaluations';
 import * as createExamResults from '../../../../migrations/20261202000000_create_exam_results';
+import * as indexResultsByScore from '../../../../migrations/20261203000000_index_results_by_score';
 
 /**
  * Every migration in `migrations/`, by file name. A static list rather than a directory scan, so the same
@@ -15,5 +16,6 @@ export const migrations: Record<string, Migration> = {
 	'20261122010000_create_question_bank': createQuestionBank,
 	'20261130000000_create_exams': createExams,
 	'20261201000000_create_evaluations': createEvaluations,
-	'20261202000000_create_exam_results': createExamResults
+	'20261202000000_create_exam_results': createExamResults,
+	'20261203000000_index_results_by_score': indexResultsByScore
 };
