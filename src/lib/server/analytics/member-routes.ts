@@ -10,6 +10,8 @@ import { memberTable, memberTablePage, memberTableQuery } from './members';
 /** The filter of `?unit=&q=&missed=&sort=&page=`; a unit outside the scope is 403, an unknown one 404. */
 async function checkedFilter(db: Db, scope: Scope, params: URLSearchParams) {
 	const filter = memberTableQuery(params);
+	// `unit=` (the picker's "all") is no unit; `unit=abc` names one that cannot exist, as on the other dashboards.
+	if (params.get('unit') && filter.unitId === undefined) error(404, 'not_found');
 	if (filter.unitId !== undefined) {
 		const unit = await db.selectFrom('unit').select('id').where('id', '=', filter.unitId).executeTakeFirst();
 		if (!unit) error(404, 'not_found');

@@ -2,6 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { Db } from '../db';
 import { freshDatabase } from '../testing/db';
 import { memberRecords, recordsNow as now } from '../testing/member-records';
+import { memberTableFor, memberTablePageFor } from './member-routes';
 import { memberTable, memberTablePage, memberTableQuery, memberTableSorts, pageOf, type MemberTableFilter, type MemberTableRow } from './members';
 
 // The fixture's table, worked out by hand, is in testing/member-records.ts.
@@ -96,6 +97,17 @@ describe('member table', () => {
 			}
 		}
 		expect((await memberTablePage(db, { kind: 'none' }, {}, 1, now)).page).toEqual({ rows: [], page: 1, pageCount: 1, total: 0 });
+	});
+
+	it('answers a unit outside the scope with 403 and one that cannot exist with 404', async () => {
+		const secretary = { kind: 'units', unitIds: new Set([f.tree.branchB]) } as const;
+		const status = (p: Promise<unknown>) => p.then(() => 200, (e: { status?: number }) => e.status);
+		expect(await status(memberTablePageFor(db, secretary, new URLSearchParams(`unit=${f.tree.branchA}`), now))).toBe(403);
+		expect(await status(memberTableFor(db, secretary, new URLSearchParams(`unit=${f.tree.branchA}`), now))).toBe(403);
+		expect(await status(memberTablePageFor(db, all, new URLSearchParams('unit=abc'), now))).toBe(404);
+		expect(await status(memberTablePageFor(db, all, new URLSearchParams('unit=999999'), now))).toBe(404);
+		expect(await status(memberTablePageFor(db, all, new URLSearchParams('unit='), now))).toBe(200);
+		expect((await memberTablePageFor(db, secretary, new URLSearchParams(`unit=${f.tree.branchB}`), now)).table.page.rows.map((r) => r.loginId)).toEqual(['b1']);
 	});
 
 	it('pages the rows and reads its filter from the query', () => {
