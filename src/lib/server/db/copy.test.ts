@@ -8,6 +8,7 @@ import { loadStarterBank } from '../bank/starter';
 import { seedDemoEvaluations } from '../demo/evaluations';
 import { seedDemoExams } from '../demo/exams';
 import { seedDemo } from '../demo/seed';
+import { freshDatabase } from '../testing/db';
 import { copyDatabase, copyOrder, CopyRefused } from './copy';
 import { openDatabase, type Db } from './index';
 import { migrateToLatest } from './migrate';
@@ -18,13 +19,15 @@ import { migrateToLatest } from './migrate';
 const dir = mkdtempSync(join(tmpdir(), 'kaoping-copy-'));
 let source: Db;
 
-/** Every row of every table, in key order. */
+/** Every row of every table, in key order (sorted here: PostgreSQL's collation orders text keys its own way). */
 async function contents(db: Db): Promise<Record<string, unknown[]>> {
 	const out: Record<string, unknown[]> = {};
 	for (const { table, key } of copyOrder) {
-		let query = (db as Kysely<any>).selectFrom(table).selectAll();
-		for (const k of key) query = query.orderBy(k);
-		out[table] = (await query.execute()).map((row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, v instanceof Uint8Array ? Buffer.from(v).toString('hex') : v])));
+		const rows = (await (db as Kysely<any>).selectFrom(table).selectAll().execute()).map((row) =>
+			Object.fromEntries(Object.entries(row).map(([k, v]) => [k, v instanceof Uint8Array ? Buffer.from(v).toString('hex') : v]))
+		);
+		const sortKey = (row: Record<string, unknown>) => JSON.stringify(key.map((k) => row[k]));
+		out[table] = rows.sort((a, b) => (sortKey(a) < sortKey(b) ? -1 : sortKey(a) > sortKey(b) ? 1 : 0));
 	}
 	return out;
 }
@@ -74,6 +77,17 @@ describe('db:copy', () => {
 		const unit = await target.insertInto('unit').values({ name: '新单位', kind: 'branch', parent_id: null, archived_at: null, created_at: Date.now() }).returning('id').executeTakeFirstOrThrow();
 		expect(unit.id).toBeGreaterThan(Number(top.id));
 		await target.destroy();
+	});
+
+	it('goes to the test database and back (PostgreSQL under npm run test:unit:pg) with equal contents', async () => {
+		const { db: middle } = await freshDatabase();
+		await copyDatabase(source, middle);
+		const { db: back } = openDatabase(join(dir, 'back.db'));
+		await copyDatabase(middle, back);
+		const expected = await contents(source);
+		expect(await contents(middle)).toEqual(expected);
+		expect(await contents(back)).toEqual(expected);
+		await back.destroy();
 	});
 
 	it('refuses a target that holds data, and a source behind on migrations, changing nothing', async () => {
