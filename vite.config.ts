@@ -1,6 +1,10 @@
 import { sveltekit } from '@sveltejs/kit/vite';
 import { paraglideVitePlugin } from '@inlang/paraglide-js';
 import { defineConfig } from 'vitest/config';
+import { testServerUrl } from './src/lib/server/testing/test-server';
+
+// npm run test:unit:pg: the unit tests on PostgreSQL (src/lib/server/testing/postgres.ts).
+const onPostgres = testServerUrl() !== undefined;
 
 export default defineConfig({
 	plugins: [
@@ -22,7 +26,12 @@ export default defineConfig({
 		// argon2id at the parameters takes tens of milliseconds per hash on two cores.
 		testTimeout: 30_000,
 		pool: 'forks',
+		...(onPostgres && {
+			// The migrated template every fresh database is copied from, and the drops after each test.
+			globalSetup: ['src/lib/server/testing/pg-global-setup.ts'],
+			setupFiles: ['src/lib/server/testing/pg-cleanup.ts']
+		}),
 		// The JSON report lets .ci/run print one closing "N passed, N failed" line for all suites.
-		reporters: ['default', ['json', { outputFile: 'test-results/unit.json' }]]
+		reporters: ['default', ['json', { outputFile: onPostgres ? 'test-results/unit-pg.json' : 'test-results/unit.json' }]]
 	}
 });

@@ -7,7 +7,7 @@ function flag(value: string | undefined, fallback: boolean): boolean {
 }
 
 export type Config = {
-	/** `data/kaoping.db`, another SQLite file path (or `file:` URL), or later a `postgres://` URL. */
+	/** `data/kaoping.db`, another SQLite file path (or `file:` URL), or a `postgres://` URL (db/index.ts). */
 	databaseUrl: string;
 	/** Demo organization on an empty database. A real installation sets KAOPING_DEMO=off. */
 	demo: boolean;

@@ -1,4 +1,5 @@
 import type { Db } from '../db';
+import { lockKeys } from '../db/dialect';
 
 // Throttling of failed sign-ins (ASVS 2.2.1): a growing delay, never a lockout. After a few free failures each
 // further attempt must wait twice as long as the one before, up to a cap.
@@ -82,12 +83,13 @@ export async function recordFailure(db: Db, keys: ThrottleKey[], now = Date.now(
 
 /**
  * Checks the keys and, when the attempt is allowed, counts it as a failure before the password is even
- * verified, in one immediate transaction. Parallel attempts therefore each see the ones before them; a
- * burst of guesses cannot all slip through before the first is recorded. A success is taken back with
- * `forgiveAttempt`.
+ * verified, in one immediate transaction (on PostgreSQL, one holding the keys' locks: db/dialect.ts lockKeys).
+ * Parallel attempts therefore each see the ones before them; a burst of guesses cannot all slip through before
+ * the first is recorded. A success is taken back with `forgiveAttempt`.
  */
 export async function claimAttempt(db: Db, keys: ThrottleKey[], now = Date.now()): Promise<number> {
 	return db.transaction().execute(async (trx) => {
+		await lockKeys(trx, 'sign_in_throttle', keys.map((k) => k.key));
 		const wait = await throttleWait(trx, keys, now);
 		if (wait === 0) await recordFailure(trx, keys, now);
 		return wait;

@@ -8,6 +8,7 @@ import { backupSqlite } from './backup';
 import { openDatabase } from './index';
 import { migrateToLatest } from './migrate';
 import { openSqlite } from './sqlite';
+import { onPostgres } from '../testing/db';
 
 // Writes pairs of rows, one transaction per pair, until killed; says "go" once it has begun.
 const writerScript = `
@@ -28,7 +29,8 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-describe('backupSqlite', () => {
+// SQLite only (a copy of the database file): skipped on PostgreSQL (npm run test:unit:pg), backed up with pg_dump.
+describe.skipIf(onPostgres)('backupSqlite', () => {
 	it('copies a database that another connection keeps writing to, consistently', async () => {
 		const source = join(dir, 'live.db');
 		const { db } = openDatabase(source);

@@ -1,7 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { Migrator, type Kysely } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
-import { freshDatabase } from '../testing/db';
+import { freshDatabase, onPostgres } from '../testing/db';
 import { migrateDown, migrateToLatest } from './migrate';
 import { migrations } from './migrations';
 import { tableColumns } from './schema';
@@ -61,13 +61,36 @@ describe('schema', () => {
 		]);
 	});
 
-	it('turns on foreign keys and WAL for file databases', async () => {
+	it('turns on foreign keys and WAL for file databases', async (ctx) => {
+		ctx.skip(onPostgres, 'SQLite pragmas; PostgreSQL checks foreign keys always (next test)');
 		opened = await freshDatabase();
+		if (opened.dialect !== 'sqlite') return;
 		expect(opened.sqlite.pragma('foreign_keys', { simple: true })).toBe(1);
 		expect(opened.sqlite.pragma('synchronous', { simple: true })).toBe(1); // NORMAL: the driver fsyncs the log itself (sqlite.ts)
+	});
+
+	it('refuses a row whose foreign key points nowhere', async () => {
+		opened = await freshDatabase();
 		await expect(
 			opened.db.insertInto('member').values({ login_id: 'x', name: 'x', unit_id: 999, password_hash: null, last_sign_in_at: null, created_at: 1, updated_at: 1 }).execute()
-		).rejects.toThrow(/FOREIGN KEY/);
+		).rejects.toThrow(/foreign key/i);
+	});
+
+	it('stores millisecond times as bigint and makes ids from a sequence on PostgreSQL', async (ctx) => {
+		ctx.skip(!onPostgres, 'PostgreSQL column types; SQLite integers hold 64 bits whatever the declared type');
+		opened = await freshDatabase();
+		const columns = await opened.db.introspection.getTables();
+		const typeOf = (table: string, column: string) => columns.find((t) => t.name === table)?.columns.find((c) => c.name === column);
+		// Every *_at column (and question_event.at, exam_regrade.at) is a millisecond time: past 2^31 since 1970-01-25.
+		const times = columns.flatMap((t) => t.columns.filter((c) => /(^|_)at$/.test(c.name)).map((c) => `${t.name}.${c.name} ${c.dataType}`));
+		expect(times.length).toBeGreaterThan(30);
+		expect(times.filter((t) => !t.endsWith(' int8'))).toEqual([]);
+		for (const table of ['unit', 'member', 'question', 'question_version', 'exam', 'attempt', 'evaluation', 'evaluation_target']) {
+			expect(typeOf(table, 'id')).toMatchObject({ dataType: 'int4', hasDefaultValue: true, isAutoIncrementing: true });
+		}
+		// A bigint comes back as a JavaScript number (db/postgres.ts), as on SQLite.
+		const unit = await opened.db.insertInto('unit').values({ name: 'u', kind: 'committee', parent_id: null, archived_at: null, created_at: 1_800_000_000_000 }).returning(['id', 'created_at']).executeTakeFirstOrThrow();
+		expect(unit).toEqual({ id: expect.any(Number), created_at: 1_800_000_000_000 });
 	});
 });
 

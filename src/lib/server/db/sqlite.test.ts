@@ -6,9 +6,11 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase, type OpenedDatabase } from './index';
 import { migrateToLatest } from './migrate';
 import { emptyWriteAheadLog, walSyncCount } from './sqlite';
+import { onPostgres } from '../testing/db';
 
 // The driver acknowledges a commit only after fsyncing the write-ahead log, off the JavaScript thread, and lets
 // commits that arrive during one fsync share the next. These tests use a real file: in memory there is no log.
+// SQLite only: skipped when the unit tests run on PostgreSQL (npm run test:unit:pg), which has none of this.
 
 let dir: string;
 let opened: OpenedDatabase;
@@ -26,7 +28,7 @@ afterEach(async () => {
 
 const unit = (name: string) => ({ name, kind: 'branch' as const, parent_id: null, archived_at: null, created_at: 1 });
 
-describe('durable SQLite driver', () => {
+describe.skipIf(onPostgres)('durable SQLite driver', () => {
 	it('fsyncs the log before a commit or a write outside a transaction resolves', async () => {
 		const before = walSyncCount(opened.sqlite);
 		await opened.db.transaction().execute((trx) => trx.insertInto('unit').values(unit('甲')).execute());
@@ -67,7 +69,7 @@ describe('durable SQLite driver', () => {
 	});
 });
 
-describe('emptyWriteAheadLog', () => {
+describe.skipIf(onPostgres)('emptyWriteAheadLog', () => {
 	it('moves what was committed into the database file and leaves an empty log; gives way to a reader at once', async () => {
 		const file = join(dir, 'x.db');
 		await opened.db.insertInto('unit').values(unit('甲')).execute();

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { sql } from 'kysely';
 import type { Db } from '../db';
+import { lockKeys, rewriteInKeyOrder as rewriteRowsInKeyOrder } from '../db/dialect';
 import { emptyWriteAheadLog } from '../db/sqlite';
 import type { Evaluation } from '../db/schema';
 import { hashCode, normalizeCode, randomSymbols } from './codes';
@@ -109,6 +109,10 @@ export async function castBallot(db: Db, evaluationId: number, rater: Rater, inp
 
 function castInTransaction(db: Db, evaluationId: number, rater: Rater, input: BallotInput, now: number): Promise<CastResult> {
 	return db.transaction().execute(async (trx): Promise<CastResult> => {
+		// One ballot of a campaign at a time (SQLite's writers are one at a time anyway). On PostgreSQL, two
+		// ballots rewriting the campaign's rows side by side would each rewrite only what it saw, and the second
+		// one's own ballot and participation row would be left alone with their shared transaction id.
+		await lockKeys(trx, 'evaluation_ballot', [evaluationId]);
 		const campaign = await trx.selectFrom('evaluation').select(['status', 'opens_at', 'closes_at', 'comments_enabled']).where('id', '=', evaluationId).executeTakeFirst();
 		if (!campaign) return { ok: false, problem: 'not_found' };
 		if (!acceptsBallots(campaign, now)) return { ok: false, problem: 'not_open' };
@@ -198,19 +202,14 @@ const rewritten = [
  * key order, inside the ballot's own transaction, the rows sit in their pages in the order of their random or
  * member-id keys.
  *
- * The rows go through one JSON text and back, so that the statements' text never changes (one prepared
- * statement each) and no row crosses into JavaScript one by one. Costs O(ballots so far) per ballot, all inside
- * SQLite (README.md has the figures). SQLite only: a PostgreSQL heap needs its own answer (README.md).
+ * On PostgreSQL a row also carries the id of the transaction that wrote it (xmin), readable by any query: the
+ * ballot and the participation row written together would share one. Rewritten, every live row of the campaign
+ * carries the latest ballot's transaction id instead. How each database does it: db/dialect.ts. Costs
+ * O(ballots so far) per ballot, all inside the database (README.md has the figures).
  */
 async function rewriteInKeyOrder(trx: Db, evaluationId: number): Promise<void> {
 	for (const { table, key, columns } of rewritten) {
-		const t = sql.table(table);
-		const list = sql.join(columns.map((c) => sql.ref(c)));
-		const { rows } = await sql<{ rows: string }>`select json_group_array(json_array(${list})) as rows from ${t} where evaluation_id = ${evaluationId}`.execute(trx);
-		await sql`delete from ${t} where evaluation_id = ${evaluationId}`.execute(trx);
-		const values = sql.join(columns.map((_, i) => sql`value ->> ${sql.lit(i)}`));
-		const keyIndex = columns.indexOf(key as never);
-		await sql`insert into ${t} (evaluation_id, ${list}) select ${evaluationId}, ${values} from json_each(${rows[0]?.rows ?? '[]'}) order by value ->> ${sql.lit(keyIndex)}`.execute(trx);
+		await rewriteRowsInKeyOrder(trx, table, { column: 'evaluation_id', value: evaluationId }, key, columns);
 	}
 }
 

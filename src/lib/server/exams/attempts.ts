@@ -1,4 +1,5 @@
 import type { Db } from '../db';
+import { lockKeys } from '../db/dialect';
 import { recordResult, retractResult } from './exam-results';
 import type { Attempt, Exam, SubmittedHow } from '../db/schema';
 import { decodeKey } from '../bank/questions';
@@ -75,6 +76,8 @@ export async function startAttempt(
 ): Promise<StartResult> {
 	await submitExpired(db, now, { examId, memberId });
 	return db.transaction().execute(async (trx) => {
+		// Two starts at once (two tabs, two servers) give one attempt: the second waits and then resumes it.
+		await lockKeys(trx, 'attempt_start', [`${examId}:${memberId}`]);
 		const exam = await trx.selectFrom('exam').selectAll().where('id', '=', examId).executeTakeFirst();
 		if (!exam) return { ok: false, problem: 'not_found' } as const;
 		const can = await eligibility(trx, exam, memberId, now);

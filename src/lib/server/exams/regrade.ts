@@ -219,7 +219,9 @@ export async function regradeCandidates(db: Db, examId: number): Promise<Regrade
 		])
 		.where('attempt.exam_id', '=', examId)
 		.whereRef('attempt_item.key_version_id', '!=', 'question.current_version_id')
-		.groupBy(['attempt_item.question_id', 'question.current_version_id', 'attempt_item.key_version_id', 'attempt_item.version_id'])
+		// By the joined versions' own keys (equal to attempt_item's key_version_id and version_id): PostgreSQL then
+		// knows their other columns are one per group.
+		.groupBy(['attempt_item.question_id', 'question.current_version_id', 'key.id', 'drawn.id'])
 		.execute();
 	if (groups.length === 0) return [];
 	const currentIds = [...new Set(groups.map((g) => g.current_version_id).filter((id): id is number => id !== null))];

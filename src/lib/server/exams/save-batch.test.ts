@@ -1,7 +1,8 @@
-import { Kysely, sql } from 'kysely';
+import { Kysely, PostgresDialect, sql } from 'kysely';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Db } from '../db';
 import type { Database } from '../db/schema';
+import { isPostgres } from '../db/dialect';
 import { KaopingSqliteDialect } from '../db/sqlite';
 import { freshDatabase, makeMember, makeTree } from '../testing/db';
 import { makeExam, sampleBlueprint } from '../testing/exams';
@@ -19,11 +20,11 @@ const now = Date.UTC(2026, 11, 10, 2);
 beforeEach(async () => {
 	const opened = await freshDatabase();
 	begins = 0;
-	// The same connection and dialect the server uses, with a log that counts the transactions.
+	// The same connection (or pool) and dialect the server uses, with a log that counts the transactions.
 	db = new Kysely<Database>({
-		dialect: new KaopingSqliteDialect(opened.sqlite),
+		dialect: opened.dialect === 'sqlite' ? new KaopingSqliteDialect(opened.sqlite) : new PostgresDialect({ pool: opened.pool }),
 		log: (event) => {
-			if (event.query.sql === 'begin immediate') begins++;
+			if (/^begin\b/.test(event.query.sql)) begins++;
 		}
 	});
 	const tree = await makeTree(db);
@@ -122,7 +123,12 @@ describe('saveAnswersBatched', () => {
 
 	it('when the shared transaction fails, retries each request alone, so only the failing one fails', async () => {
 		// A database error on one particular answer, as a full disk or a corrupt page would give on one write.
-		await sql`create trigger poison before update of answer on attempt_item when new.answer like '%毒%' begin select raise(abort, 'poisoned write'); end`.execute(db);
+		if (isPostgres(db)) {
+			await sql`create function poison() returns trigger language plpgsql as $$ begin if new.answer like '%毒%' then raise exception 'poisoned write'; end if; return new; end $$`.execute(db);
+			await sql`create trigger poison before update of answer on attempt_item for each row execute function poison()`.execute(db);
+		} else {
+			await sql`create trigger poison before update of answer on attempt_item when new.answer like '%毒%' begin select raise(abort, 'poisoned write'); end`.execute(db);
+		}
 		const fillAt = async (attemptId: number) => {
 			const row = await db.selectFrom('attempt_item').select('position').where('attempt_id', '=', attemptId).where('type', '=', 'fill').executeTakeFirstOrThrow();
 			return row.position;

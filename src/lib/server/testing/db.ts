@@ -1,11 +1,25 @@
+import { expect, inject } from 'vitest';
 import { migrateToLatest } from '../db/migrate';
 import { openDatabase, type Db, type OpenedDatabase } from '../db/index';
 import type { Role, UnitKind } from '../db/schema';
+import { freshPostgres } from './postgres';
+
+export { onPostgres } from './postgres';
 
 // Test fixtures: a fresh database built by the real migrations, and small builders with overridable fields.
 // Only tests import this folder.
 
+/**
+ * An empty database with every migration applied: in memory on SQLite; on PostgreSQL (npm run test:unit:pg) a
+ * database of its own, copied from the run's migrated template and dropped after the test (or, when made in a
+ * beforeAll, after the file) that made it (testing/postgres.ts).
+ */
 export async function freshDatabase(): Promise<OpenedDatabase> {
+	const postgres = inject('postgresTemplate');
+	if (postgres) {
+		const inTest = expect.getState().currentTestName !== undefined;
+		return freshPostgres(postgres.serverUrl, postgres.runId, postgres.template, inTest);
+	}
 	const opened = openDatabase(':memory:');
 	await migrateToLatest(opened.db);
 	return opened;

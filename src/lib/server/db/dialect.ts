@@ -1,0 +1,80 @@
+import { PostgresAdapter, sql, type Expression, type Kysely, type RawBuilder } from 'kysely';
+
+// Where SQLite and PostgreSQL really differ, the difference lives here, one small function each, so that the
+// domain modules keep one query for both databases. Every function takes the Kysely instance (or transaction)
+// the query runs on and asks it which database it is.
+
+export type DialectName = 'sqlite' | 'postgres';
+
+/** Which database this Kysely instance (or transaction) talks to. */
+export function dialectOf(db: Kysely<any>): DialectName {
+	return db.getExecutor().adapter instanceof PostgresAdapter ? 'postgres' : 'sqlite';
+}
+
+export function isPostgres(db: Kysely<any>): boolean {
+	return dialectOf(db) === 'postgres';
+}
+
+/**
+ * The non-null values of `expression` in a group, joined with `separator`, in no particular order (null for an
+ * empty group): SQLite's group_concat, PostgreSQL's string_agg (which wants text, hence the cast).
+ */
+export function stringAgg(db: Kysely<any>, expression: Expression<unknown> | RawBuilder<unknown>, separator: string): RawBuilder<string | null> {
+	return isPostgres(db)
+		? sql<string | null>`string_agg(cast(${expression} as text), ${sql.lit(separator)})`
+		: sql<string | null>`group_concat(${expression}, ${sql.lit(separator)})`;
+}
+
+/**
+ * Makes the rest of a transaction wait for any other transaction holding one of the same locks, until it ends:
+ * for check-then-write code (does the member have an attempt? how many failures so far?) that must see the
+ * writes of a transaction running at the same moment.
+ *
+ * SQLite needs nothing: every transaction here begins immediate (db/sqlite.ts), so writing transactions run one
+ * at a time already. PostgreSQL runs them side by side (read committed), so this takes transaction-scoped
+ * advisory locks on (space, key), hashed to integers; a hash collision only makes two unrelated transactions
+ * wait for each other. Keys are taken in one order, so two transactions locking the same keys cannot deadlock.
+ * Call it first in the transaction, before anything is read.
+ */
+export async function lockKeys(trx: Kysely<any>, space: string, keys: readonly (string | number)[]): Promise<void> {
+	if (!isPostgres(trx)) return;
+	for (const key of [...new Set(keys.map(String))].sort()) {
+		await sql`select pg_advisory_xact_lock(hashtext(${space}), hashtext(${key}))`.execute(trx);
+	}
+}
+
+/**
+ * Deletes the rows of `table` whose `scope` column equals `value` and writes them again in the order of `key`,
+ * inside the caller's transaction. For the ballot tables (evaluations/ballots.ts, README.md beside it), so that
+ * where a row sits says nothing about when it was first written.
+ *
+ * - SQLite: the rows go through one JSON text and back, so that the statements' text never changes (one prepared
+ *   statement each) and no row crosses into JavaScript one by one.
+ * - PostgreSQL: one statement, a delete whose returned rows are inserted again sorted by the key (the sort reads
+ *   every deleted row before the first insert). The new row versions are written one after another in key
+ *   order, and all of them carry this transaction's id (xmin), so neither their place (ctid) nor their
+ *   transaction id follows the order of writing. The deleted versions stay in the table until vacuum.
+ */
+export async function rewriteInKeyOrder(
+	trx: Kysely<any>,
+	table: string,
+	scope: { column: string; value: number },
+	key: string,
+	columns: readonly string[]
+): Promise<void> {
+	const t = sql.table(table);
+	const scopeColumn = sql.ref(scope.column);
+	const all = [scope.column, ...columns];
+	const list = sql.join(all.map((c) => sql.ref(c)));
+	if (isPostgres(trx)) {
+		await sql`with old as (delete from ${t} where ${scopeColumn} = ${scope.value} returning ${list})
+			insert into ${t} (${list}) select ${list} from old order by ${sql.ref(key)}`.execute(trx);
+		return;
+	}
+	const own = sql.join(columns.map((c) => sql.ref(c)));
+	const { rows } = await sql<{ rows: string }>`select json_group_array(json_array(${own})) as rows from ${t} where ${scopeColumn} = ${scope.value}`.execute(trx);
+	await sql`delete from ${t} where ${scopeColumn} = ${scope.value}`.execute(trx);
+	const values = sql.join(columns.map((_, i) => sql`value ->> ${sql.lit(i)}`));
+	const keyIndex = columns.indexOf(key);
+	await sql`insert into ${t} (${list}) select ${scope.value}, ${values} from json_each(${rows[0]?.rows ?? '[]'}) order by value ->> ${sql.lit(keyIndex)}`.execute(trx);
+}
