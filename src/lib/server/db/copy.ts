@@ -1,4 +1,5 @@
-import { PostgresAdapter, sql, type Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
+import { continueIdsAfter, isPostgres } from './dialect';
 import type { Db } from './index';
 import { migrateToLatest } from './migrate';
 import { migrations } from './migrations';
@@ -69,10 +70,6 @@ export class CopyRefused extends Error {}
 type AnyDb = Kysely<any>;
 type Row = Record<string, unknown>;
 
-function isPostgres(db: AnyDb): boolean {
-	return db.getExecutor().adapter instanceof PostgresAdapter;
-}
-
 async function countRows(db: AnyDb, table: Table): Promise<number> {
 	const row = await db
 		.selectFrom(table)
@@ -120,13 +117,6 @@ function parentsFirst(rows: Row[], parent: string): Row[] {
 	return out;
 }
 
-/** After ids were written explicitly, PostgreSQL's serial sequences must continue after the largest one. */
-async function continueIds(db: AnyDb, table: Table): Promise<void> {
-	if (!isPostgres(db)) return; // SQLite's AUTOINCREMENT follows the largest id written by itself.
-	await sql`select setval(s.seq, coalesce((select max(id) from ${sql.table(table)}), 1), (select max(id) from ${sql.table(table)}) is not null)
-		from (select pg_get_serial_sequence(${table}, 'id') as seq) s where s.seq is not null`.execute(db);
-}
-
 /**
  * Copies every table of `from` into `to` (rules at the top). Refuses, changing nothing, when the source is not on
  * the latest migration or the target holds data. `progress` hears of each table as it is done.
@@ -169,7 +159,7 @@ export async function copyDatabase(from: Db, to: Db, progress: (copied: CopiedTa
 					await insertRows(trx, table, parentsFirst(held, parent));
 					rows += held.length;
 				}
-				if (key.join() === 'id') await continueIds(trx, table);
+				if (key.join() === 'id') await continueIdsAfter(trx, table);
 				const [inSource, inTarget] = await Promise.all([countRows(snapshot, table), countRows(trx, table)]);
 				if (inSource !== rows || inTarget !== rows) throw new Error(`db:copy: table ${table}: ${inSource} rows in the source, ${rows} read, ${inTarget} in the target`);
 				const done = { table, rows };

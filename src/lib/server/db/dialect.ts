@@ -78,3 +78,16 @@ export async function rewriteInKeyOrder(
 	const keyIndex = columns.indexOf(key);
 	await sql`insert into ${t} (${list}) select ${scope.value}, ${values} from json_each(${rows[0]?.rows ?? '[]'}) order by value ->> ${sql.lit(keyIndex)}`.execute(trx);
 }
+
+/**
+ * After rows were written with their ids given (db/copy.ts), new rows must get ids after the largest one. SQLite's
+ * AUTOINCREMENT follows the largest id written by itself; PostgreSQL's serial sequence has to be set. Does nothing
+ * for a table whose `id` is not serial (a session's id is text).
+ */
+export async function continueIdsAfter(db: Kysely<any>, table: string): Promise<void> {
+	if (!isPostgres(db)) return;
+	const { rows } = await sql<{ seq: string | null }>`select pg_get_serial_sequence(${table}, 'id') as seq`.execute(db);
+	const seq = rows[0]?.seq;
+	if (!seq) return;
+	await sql`select setval(${seq}, coalesce(max(id), 1), max(id) is not null) from ${sql.table(table)}`.execute(db);
+}
