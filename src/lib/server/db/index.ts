@@ -27,7 +27,7 @@ export type { DialectName };
  * anything else is a SQLite file path (`data/kaoping.db`, `file:…`, `sqlite:…`, `:memory:`).
  */
 export function openDatabase(databaseUrl = readConfig().databaseUrl): OpenedDatabase {
-	if (isPostgresUrl(databaseUrl)) return openPostgres(databaseUrl);
+	if (isPostgresUrl(databaseUrl)) return openPostgres(databaseUrl, { max: readConfig().databasePoolMax });
 	const sqlite = openSqlite(sqlitePath(databaseUrl));
 	return { dialect: 'sqlite', db: new Kysely<Database>({ dialect: new KaopingSqliteDialect(sqlite) }), sqlite };
 }
