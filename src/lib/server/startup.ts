@@ -1,6 +1,7 @@
 import { takeExpectedLists } from './analytics/expected';
 import type { Db } from './db';
 import { readConfig } from './config';
+import { withStartupLock } from './db/dialect';
 import { migrateToLatest } from './db/migrate';
 import { generateTemporaryPassword } from './auth/password';
 import { deleteExpiredSessions } from './auth/session';
@@ -20,18 +21,21 @@ export async function startUp(db: Db): Promise<void> {
 	const config = readConfig();
 	const applied = await migrateToLatest(db);
 	if (applied.length > 0) console.log(`kaoping: applied migrations ${applied.join(', ')}`);
-	if (config.demo && (await isDatabaseEmpty(db))) {
-		const password = config.demoPassword ?? generateTemporaryPassword();
-		const counts = await seedDemo(db, password);
-		const bank = await loadStarterBank(db);
-		const exams = await seedDemoExams(db);
-		console.log(`kaoping: demo tests created (${exams.exams} tests, ${exams.attempts} past attempts).`);
-		const evaluations = await seedDemoEvaluations(db);
-		console.log(`kaoping: demo evaluations created (${evaluations.campaigns} campaigns, ${evaluations.ballots} ballots).`);
-		console.log(demoBanner(password, { ...counts, questions: bank.created }, config.demoPassword === undefined));
-	} else if (!config.demo && (await isDatabaseEmpty(db))) {
-		console.log('kaoping: the database is empty. Create the first committee account with `npm run committee:create`.');
-	}
+	// Several servers starting together over one PostgreSQL: one seeds, the others then find the database full.
+	await withStartupLock(db, async () => {
+		if (config.demo && (await isDatabaseEmpty(db))) {
+			const password = config.demoPassword ?? generateTemporaryPassword();
+			const counts = await seedDemo(db, password);
+			const bank = await loadStarterBank(db);
+			const exams = await seedDemoExams(db);
+			console.log(`kaoping: demo tests created (${exams.exams} tests, ${exams.attempts} past attempts).`);
+			const evaluations = await seedDemoEvaluations(db);
+			console.log(`kaoping: demo evaluations created (${evaluations.campaigns} campaigns, ${evaluations.ballots} ballots).`);
+			console.log(demoBanner(password, { ...counts, questions: bank.created }, config.demoPassword === undefined));
+		} else if (!config.demo && (await isDatabaseEmpty(db))) {
+			console.log('kaoping: the database is empty. Create the first committee account with `npm run committee:create`.');
+		}
+	});
 	const cleanUp = async () => {
 		await deleteExpiredSessions(db);
 		await forgetOldFailures(db);

@@ -91,3 +91,17 @@ export async function continueIdsAfter(db: Kysely<any>, table: string): Promise<
 	if (!seq) return;
 	await sql`select setval(${seq}, coalesce(max(id), 1), max(id) is not null) from ${sql.table(table)}`.execute(db);
 }
+
+/**
+ * Runs `work` while no other app server runs it: for the start-up (is the database empty? then seed the demo),
+ * which several servers starting together over one PostgreSQL would otherwise all do. PostgreSQL: a
+ * transaction-scoped advisory lock held open on one connection while `work` runs on the others (transaction-scoped,
+ * so it also holds behind PgBouncer in transaction mode). SQLite: `work` as it is, since one file has one server.
+ */
+export async function withStartupLock<T>(db: Kysely<any>, work: () => Promise<T>): Promise<T> {
+	if (!isPostgres(db)) return work();
+	return db.transaction().execute(async (trx) => {
+		await sql`select pg_advisory_xact_lock(hashtext('kaoping'), hashtext('start-up'))`.execute(trx);
+		return work();
+	});
+}
