@@ -6,8 +6,12 @@
 // same server's bare JSON endpoint (/api/health) is measured closed-loop over the same number of connections.
 // Prints figures and ends with one `autosave: …` line; passes or fails nothing.
 //
+// DATABASE_URL=postgres://… (an empty database) runs the same on PostgreSQL, with TWO app servers (BENCH_PORT and
+// the next port) behind the load: each member's saves go to one of them, the bare endpoint is measured on both, and
+// the CPU figures are their sum (issue 7: several servers over one database).
+//
 // Knobs (environment): BENCH_PORT (4310), BENCH_MEMBERS (3000), BENCH_CONNECTIONS (32), BENCH_SECONDS (20, the
-// 600/s step; later steps measure 8 s).
+// 600/s step; later steps measure 8 s), BENCH_SERVERS (1 on SQLite, 2 on PostgreSQL).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,6 +25,7 @@ import {
 	postSave,
 	prepareExamLoad,
 	send,
+	serverDatabase,
 	showUsage,
 	sleep,
 	startServer,
@@ -46,7 +51,7 @@ type Step = { offered: number; achieved: number; p50: number; p95: number; p99: 
 
 const dir = mkdtempSync(join(tmpdir(), 'kaoping-bench-autosave-'));
 const file = join(dir, 'autosave.db');
-let server: Server | undefined;
+const servers: Server[] = [];
 
 try {
 	ensureBuilt();
@@ -55,12 +60,22 @@ try {
 	let started = performance.now();
 	const fixture = await prepareExamLoad(file, memberCount);
 	console.log(`set-up: ${fixture.members.length} members with started attempts of ${fixture.questions} questions and sessions, in ${((performance.now() - started) / 1000).toFixed(1)} s`);
-	server = await startServer(file, port);
-	const pid = server.child.pid;
-	const agent = new Agent({ keepAlive: true, maxSockets: connections, maxFreeSockets: connections });
+	const database = await serverDatabase(file);
+	const serverCount = Number(process.env.BENCH_SERVERS ?? (database.postgres ? 2 : 1));
+	for (let i = 0; i < serverCount; i++) servers.push(await startServer(database.url, port + i));
+	console.log(`servers: ${serverCount} on ${database.postgres ? 'PostgreSQL' : 'the SQLite file'} (ports ${servers.map((s) => s.port).join(', ')})`);
+	const ports = servers.map((s) => s.port);
+	const pid = servers.map((s) => s.child.pid);
+	// One pool of sockets per server, `connections` in all.
+	const agents = ports.map(() => new Agent({ keepAlive: true, maxSockets: Math.ceil(connections / ports.length), maxFreeSockets: connections }));
 
 	const lastEdit = new Map<string, number>();
-	const saveOnce = () => postSave(agent, port, planSave(fixture, lastEdit), timeoutMs);
+	// A member's saves always go to the same server (as behind nginx's least_conn they may not; any server takes them).
+	const saveOnce = () => {
+		const save = planSave(fixture, lastEdit);
+		const at = save.member.memberId % ports.length;
+		return postSave(agents[at] as Agent, ports[at] as number, save, timeoutMs);
+	};
 
 	async function openStep(rate: number, seconds: number): Promise<Step> {
 		const latencies: number[] = [];
@@ -107,13 +122,13 @@ try {
 
 	// Warm-up: the JIT, SQLite's page cache and the sockets, before anything is measured.
 	await openLoad(baseRate, 5000, async () => void (await saveOnce()));
-	const bare = await closedLoop(agent, port, pid, {}, 2, 8);
-	console.log(`bare JSON endpoint (GET /api/health: select 1, no session), closed loop over ${connections} connections:`);
+	const bare = await closedLoop(agents, ports, pid, {}, 2, 8);
+	console.log(`bare JSON endpoint (GET /api/health: select 1, no session), closed loop over ${connections} connections${ports.length > 1 ? ` to ${ports.length} servers` : ''}:`);
 	console.log(`  ${bare.rate.toFixed(0)} req/s, p50 ${ms(bare.p50)} p95 ${ms(bare.p95)}, errors ${bare.errors}`);
 	console.log(`      ${showUsage(bare.usage, bare.rate, 'request')}`);
 	// For the profile, not the ratio: the same endpoint with a member's cookie pays for the session lookup too.
 	const member = fixture.members[0];
-	const withSession = await closedLoop(agent, port, pid, { cookie: member?.cookie ?? '' }, 1, 5);
+	const withSession = await closedLoop(agents, ports, pid, { cookie: member?.cookie ?? '' }, 1, 5);
 	console.log(`the same with a member's session cookie (session lookup in hooks.server.ts): ${withSession.rate.toFixed(0)} req/s, p50 ${ms(withSession.p50)}`);
 	console.log(`      ${showUsage(withSession.usage, withSession.rate, 'request')}`);
 
@@ -146,14 +161,14 @@ try {
 	console.log(
 		`autosave: rate=${base.achieved.toFixed(0)} p50=${base.p50.toFixed(1)} p95=${base.p95.toFixed(1)} p99=${base.p99.toFixed(1)} errors=${base.errors} max=${best.toFixed(0)} bare=${bare.rate.toFixed(0)} ratio=${ratio.toFixed(2)}`
 	);
-	agent.destroy();
+	for (const agent of agents) agent.destroy();
 } finally {
-	if (server) await stopServer(server);
+	for (const server of servers) await stopServer(server);
 	rmSync(dir, { recursive: true, force: true });
 }
 
 /** `connections` requests in flight at all times for `seconds` after `warm` seconds; the server's ceiling. */
-async function closedLoop(agent: Agent, port: number, pid: number | undefined, headers: Record<string, string>, warm: number, seconds: number) {
+async function closedLoop(agents: Agent[], ports: number[], pid: (number | undefined)[], headers: Record<string, string>, warm: number, seconds: number) {
 	const latencies: number[] = [];
 	let errors = 0;
 	let done = 0;
@@ -163,7 +178,10 @@ async function closedLoop(agent: Agent, port: number, pid: number | undefined, h
 	let stop = usageMeter(pid);
 	const mark = setTimeout(() => (stop = usageMeter(pid)), warm * 1000);
 	await Promise.all(
-		Array.from({ length: connections }, async () => {
+		Array.from({ length: connections }, async (_, c) => {
+			// Connections spread evenly over the servers.
+			const agent = agents[c % agents.length] as Agent;
+			const port = ports[c % ports.length] as number;
 			while (performance.now() < end) {
 				const sent = performance.now();
 				let ok = false;

@@ -8,6 +8,9 @@
 // test-taking page loads no Chart.js code at all.
 // Ends with `dashboard: worst_p95=<ms> dashboard_js_kb=<n> test_js_kb=<n>`.
 //
+// DATABASE_URL=postgres://… (an empty database) runs the server on PostgreSQL: the organization is generated in
+// the SQLite file as always and copied there with db:copy's code first (exam-load.ts `serverDatabase`).
+//
 // Knobs (environment): BENCH_PORT (4330), BENCH_MEMBERS (10000), BENCH_QUARTERS (8), BENCH_REQUESTS (50),
 // BENCH_KEEP=1 keeps the database file (its path is printed).
 import { chromium } from '@playwright/test';
@@ -17,7 +20,7 @@ import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { seedDashboardOrg, type DashboardOrg } from './dashboard-seed';
-import { ensureBuilt, machineLoad, percentile, send, startServer, stopServer, type Server } from './exam-load';
+import { ensureBuilt, machineLoad, percentile, send, serverDatabase, startServer, stopServer, type Server } from './exam-load';
 
 const port = Number(process.env.BENCH_PORT ?? 4330);
 const memberCount = Number(process.env.BENCH_MEMBERS ?? 10_000);
@@ -95,7 +98,9 @@ try {
 		`set-up: ${org.counts.members} members, ${org.quarters.length} quarters (${org.quarters[0]}–${org.quarters[org.quarters.length - 1]}), ` +
 			`${org.counts.attempts} attempts, ${org.counts.answers} stored answers, ${org.counts.areaRows} area scores, in ${((performance.now() - seeding) / 1000).toFixed(0)} s`
 	);
-	server = await startServer(file, port);
+	const database = await serverDatabase(file);
+	server = await startServer(database.url, port);
+	console.log(`server: on ${database.postgres ? 'PostgreSQL' : 'the SQLite file'}`);
 	const agent = new Agent({ keepAlive: true, maxSockets: 1 });
 	let worst = 0;
 	for (const e of endpoints(org)) {

@@ -10,13 +10,39 @@ import { createSession, generateSessionToken, sessionCookieName } from '../../sr
 import { coverage } from '../../src/lib/server/bank/questions';
 import { loadStarterBank } from '../../src/lib/server/bank/starter';
 import type { QuestionType } from '../../src/lib/server/bank/types';
+import { copyDatabase } from '../../src/lib/server/db/copy';
 import { openDatabase } from '../../src/lib/server/db/index';
+import { isPostgresUrl } from '../../src/lib/server/db/postgres';
 import { migrateToLatest } from '../../src/lib/server/db/migrate';
 import { startAttempt } from '../../src/lib/server/exams/attempts';
 import { typeOrder, type BlueprintRow } from '../../src/lib/server/exams/papers';
 import { makeExam } from '../../src/lib/server/testing/exams';
 
 const root = resolve(import.meta.dirname, '../..');
+
+// ---- which database the servers run on ---------------------------------------------------------------------
+
+/**
+ * The database the benchmark's servers run on: the SQLite file it was set up in, or, when DATABASE_URL is a
+ * postgres:// URL (of an EMPTY database: db:copy refuses anything else), that database, filled by copying the set-up
+ * file into it with `db:copy`'s own code (src/lib/server/db/copy.ts). The set-up is written to SQLite first either
+ * way: its bulk writes use SQLite's prepared statements, and the copy makes both runs start from the same rows.
+ */
+export async function serverDatabase(file: string): Promise<{ url: string; postgres: boolean }> {
+	const url = process.env.DATABASE_URL?.trim();
+	if (!url || !isPostgresUrl(url)) return { url: file, postgres: false };
+	const from = openDatabase(file).db;
+	const to = openDatabase(url).db;
+	const started = performance.now();
+	try {
+		const copied = await copyDatabase(from, to);
+		const rows = copied.reduce((n, t) => n + t.rows, 0);
+		console.log(`copied the set-up to PostgreSQL (${url.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@')}): ${rows} rows in ${((performance.now() - started) / 1000).toFixed(0)} s`);
+	} finally {
+		await Promise.all([from.destroy(), to.destroy()]);
+	}
+	return { url, postgres: true };
+}
 
 // ---- the database ----------------------------------------------------------------------------------------
 
@@ -212,8 +238,8 @@ function newestUnder(dir: string): number {
 
 export type Server = { child: ChildProcess; port: number; exited: Promise<number | null>; log: () => string };
 
-/** Starts `node src/cli/serve.js` on `file` (itself, not through npm, so SIGKILL reaches the server) and waits until it answers. */
-export async function startServer(file: string, port: number): Promise<Server> {
+/** Starts `node src/cli/serve.js` on a database (a SQLite file or a postgres:// URL; itself, not through npm, so SIGKILL reaches the server) and waits until it answers. */
+export async function startServer(databaseUrl: string, port: number): Promise<Server> {
 	const entry = process.env.BENCH_BUILD ? join(resolve(process.env.BENCH_BUILD), 'index.js') : 'src/cli/serve.js';
 	// BENCH_NODE_ARGS, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`, to see where the server's time goes.
 	const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
@@ -225,7 +251,7 @@ export async function startServer(file: string, port: number): Promise<Server> {
 			PORT: String(port),
 			HOST: '127.0.0.1',
 			ORIGIN: `http://127.0.0.1:${port}`,
-			DATABASE_URL: file,
+			DATABASE_URL: databaseUrl,
 			KAOPING_DEMO: 'off',
 			NODE_ENV: 'production'
 		},
@@ -369,13 +395,19 @@ function counters(pid: number | undefined): Counters {
 	}
 }
 
-/** Starts measuring the server `pid` (from /proc; NaN where there is none); the function returned stops. */
-export function usageMeter(pid: number | undefined): () => Usage {
-	const a = counters(pid);
+/**
+ * Starts measuring the servers (from /proc; NaN where there is none), summed over them when there are several;
+ * the function returned stops.
+ */
+export function usageMeter(pids: number | undefined | (number | undefined)[]): () => Usage {
+	const list = Array.isArray(pids) ? pids : [pids];
+	const a = list.map(counters);
 	return () => {
-		const b = counters(pid);
-		const wall = (b.at - a.at) / 1000;
-		return { serverCpu: (b.cpu - a.cpu) / wall, mainRun: (b.run - a.run) / wall, mainWait: (b.wait - a.wait) / wall, loadCpu: (b.load - a.load) / wall };
+		const b = list.map(counters);
+		const sum = (field: 'cpu' | 'run' | 'wait') => b.reduce((n, c, i) => n + c[field] - (a[i] as Counters)[field], 0);
+		const [before, after] = [a[0] as Counters, b[0] as Counters];
+		const wall = (after.at - before.at) / 1000;
+		return { serverCpu: sum('cpu') / wall, mainRun: sum('run') / wall, mainWait: sum('wait') / wall, loadCpu: (after.load - before.load) / wall };
 	};
 }
 
