@@ -78,3 +78,11 @@ export async function rewriteInKeyOrder(
 	const keyIndex = columns.indexOf(key);
 	await sql`insert into ${t} (${list}) select ${scope.value}, ${values} from json_each(${rows[0]?.rows ?? '[]'}) order by value ->> ${sql.lit(keyIndex)}`.execute(trx);
 }
+
+/**
+ * `expression like pattern escape '\'`, ignoring the case of letters: SQLite's like already ignores ASCII case;
+ * PostgreSQL's does not, and its ilike does (for other letters too, which only widens a search).
+ */
+export function likeIgnoringCase(db: Kysely<any>, expression: Expression<unknown> | RawBuilder<unknown>, pattern: string): RawBuilder<boolean> {
+	return isPostgres(db) ? sql<boolean>`${expression} ilike ${pattern} escape '\\'` : sql<boolean>`${expression} like ${pattern} escape '\\'`;
+}
