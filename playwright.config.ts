@@ -8,6 +8,8 @@ import { join } from 'node:path';
 const port = Number(process.env.E2E_PORT ?? 4173);
 export const demoPassword = 'e2e-Demo-Password-2026';
 const dataDir = join(tmpdir(), `kaoping-e2e-${port}`);
+// E2E_DATABASE_URL=postgres://…/kaoping_e2e… runs the server on PostgreSQL; that database is made anew first.
+const postgresUrl = process.env.E2E_DATABASE_URL;
 
 export default defineConfig({
 	testDir: 'tests/e2e',
@@ -33,7 +35,7 @@ export default defineConfig({
 	projects: [{ name: 'chromium', use: { ...devices['Desktop Chrome'], channel: undefined } }],
 	webServer: {
 		// A fresh database every run: the demo organization is seeded at start.
-		command: `rm -rf "${dataDir}" && npm run build && npm run serve`,
+		command: `${postgresUrl ? 'npx tsx tests/e2e/fresh-postgres.ts' : `rm -rf "${dataDir}"`} && npm run build && npm run serve`,
 		url: `http://localhost:${port}/api/health`,
 		timeout: 180_000,
 		reuseExistingServer: false,
@@ -41,7 +43,7 @@ export default defineConfig({
 		env: {
 			PORT: String(port),
 			ORIGIN: `http://localhost:${port}`,
-			DATABASE_URL: join(dataDir, 'kaoping.db'),
+			DATABASE_URL: postgresUrl ?? join(dataDir, 'kaoping.db'),
 			KAOPING_DEMO_PASSWORD: demoPassword,
 			KAOPING_DEMO: 'on'
 		}

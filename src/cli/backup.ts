@@ -2,13 +2,20 @@
 import { readConfig } from '../lib/server/config';
 import { backupSqlite } from '../lib/server/db/backup';
 import { sqlitePath } from '../lib/server/db/sqlite';
+import { isPostgresUrl } from '../lib/server/db/postgres';
 
 const target = process.argv[2];
 if (!target) {
 	console.error('usage: npm run db:backup -- <file>');
 	process.exit(2);
 }
-const source = sqlitePath(readConfig().databaseUrl);
+const { databaseUrl } = readConfig();
+// A PostgreSQL server is backed up with its own tools; this would otherwise look for a file named like the URL.
+if (isPostgresUrl(databaseUrl)) {
+	console.error('DATABASE_URL is a PostgreSQL database: back it up with pg_dump (or the server\'s own backups).');
+	process.exit(2);
+}
+const source = sqlitePath(databaseUrl);
 try {
 	const { ms, pages } = await backupSqlite(source, target);
 	console.log(`backed up ${source} to ${target}: ${pages} pages in ${ms} ms, integrity ok`);

@@ -105,3 +105,11 @@ export async function withStartupLock<T>(db: Kysely<any>, work: () => Promise<T>
 		return work();
 	});
 }
+
+/**
+ * `expression like pattern escape '\'`, ignoring the case of letters: SQLite's like already ignores ASCII case;
+ * PostgreSQL's does not, and its ilike does (for other letters too, which only widens a search).
+ */
+export function likeIgnoringCase(db: Kysely<any>, expression: Expression<unknown> | RawBuilder<unknown>, pattern: string): RawBuilder<boolean> {
+	return isPostgres(db) ? sql<boolean>`${expression} ilike ${pattern} escape '\\'` : sql<boolean>`${expression} like ${pattern} escape '\\'`;
+}

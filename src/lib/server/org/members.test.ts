@@ -160,6 +160,8 @@ describe('listMembers', () => {
 		const ids = (await listMembers(db, all, { query: '张' })).map((m) => m.id).sort((a, b) => a - b);
 		expect(ids).toEqual([byName, byTitle].sort((a, b) => a - b));
 		expect((await listMembers(db, all, { query: '  zhang ' })).map((m) => m.id)).toEqual([byLogin]);
+		// Whatever the letter case (SQLite's like ignores it, PostgreSQL's does not).
+		expect((await listMembers(db, all, { query: 'ZHANG' })).map((m) => m.id)).toEqual([byLogin]);
 	});
 
 	it('treats % and _ in the search as literal characters', async () => {

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../db';
+import { likeIgnoringCase } from '../db/dialect';
 import type { Member, MemberStatus, Role } from '../db/schema';
 import { generateTemporaryPassword, hashPassword } from '../auth/password';
 import { invalidateMemberSessions } from '../auth/session';
@@ -66,7 +67,8 @@ export async function listMembers(db: Db, scope: Scope, filter: MemberFilter = {
 	if (q) {
 		// Escape LIKE wildcards so a search for "_" or "%" finds those characters.
 		const pattern = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-		const like = (column: 'login_id' | 'name' | 'position_title') => sql<boolean>`${sql.ref(column)} like ${pattern} escape '\\'`;
+		// Whatever the letter case, on both databases (db/dialect.ts).
+		const like = (column: 'login_id' | 'name' | 'position_title') => likeIgnoringCase(db, sql.ref(column), pattern);
 		query = query.where((eb) => eb.or([like('login_id'), like('name'), like('position_title')]));
 	}
 	const rows = await query.execute();
