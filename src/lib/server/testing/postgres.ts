@@ -37,6 +37,20 @@ export async function dropDatabase(db: Kysely<any>, name: string): Promise<void>
 	await sql`drop database if exists ${sql.id(name)} with (force)`.execute(db);
 }
 
+/**
+ * pg's pool.end() resolves once it has asked its connections to close, not once they have: a forced drop right
+ * away would end them itself, and the pool would report each as a lost connection. So the drop waits (up to a
+ * second) for the database's last connection to go.
+ */
+async function dropWhenClosed(db: Kysely<any>, name: string): Promise<void> {
+	for (let i = 0; i < 50; i++) {
+		const { rows } = await sql<{ n: number }>`select count(*) as n from pg_stat_activity where datname = ${name}`.execute(db);
+		if (Number(rows[0]?.n ?? 0) === 0) break;
+		await new Promise((resolve) => setTimeout(resolve, 20));
+	}
+	await dropDatabase(db, name);
+}
+
 /** Builds the run's template database with the real migrations; returns its name. */
 export async function buildTemplate(serverUrl: string, runId: string): Promise<string> {
 	const name = `${runPrefix(runId)}_template`;
@@ -97,8 +111,11 @@ export async function releaseFresh(all: boolean): Promise<void> {
 		if (!all && !fresh.perTest) continue;
 		open.splice(i, 1);
 		if (!fresh.opened.pool.ended) await fresh.opened.db.destroy();
+		// Kysely ends the pool only if it used it; a test may have queried through a Kysely of its own on the
+		// same pool (save-batch.test.ts).
+		if (!fresh.opened.pool.ending) await fresh.opened.pool.end();
 		const admin_ = admin;
-		if (admin_) drops = drops.then(() => dropDatabase(admin_.db, fresh.name)).catch(() => {});
+		if (admin_) drops = drops.then(() => dropWhenClosed(admin_.db, fresh.name)).catch(() => {});
 	}
 	if (all) {
 		await drops;
