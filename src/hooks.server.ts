@@ -3,11 +3,18 @@ import { sequence } from '@sveltejs/kit/hooks';
 import { paraglideMiddleware } from '$lib/paraglide/server';
 import { deleteSessionCookie, setSessionCookie } from '$lib/server/auth/cookie';
 import { sessionCookieName, validateSessionToken } from '$lib/server/auth/session';
-import { db } from '$lib/server/db/instance';
+import { closeServerDatabase, db } from '$lib/server/db/instance';
 import { startUp } from '$lib/server/startup';
 
 export const init: ServerInit = async () => {
-	await startUp(db());
+	const stopScheduled = await startUp(db());
+	// adapter-node emits this once it has stopped taking requests (SIGTERM, SIGINT) and the last one has ended.
+	// The database is closed then, so that the process ends: a PostgreSQL pool's idle connections would keep it
+	// running until killed.
+	process.once('sveltekit:shutdown', () => {
+		stopScheduled();
+		void closeServerDatabase().catch((e) => console.error('kaoping: closing the database failed', e));
+	});
 };
 
 // The JSON endpoints under /api/ answer with codes, never with translated text, so they skip the middleware:

@@ -16,8 +16,11 @@ import { seedDemoEvaluations } from './demo/evaluations';
 /** How often expired attempts are submitted; pages and saves also submit an expired attempt they touch. */
 export const sweepIntervalMs = 10_000;
 
-/** What the server does before it takes its first request: migrate, seed the demo, schedule clean-up. */
-export async function startUp(db: Db): Promise<void> {
+/**
+ * What the server does before it takes its first request: migrate, seed the demo, schedule clean-up and the
+ * sweep. Returns what stops the scheduled work, for the server's shutdown.
+ */
+export async function startUp(db: Db): Promise<() => void> {
 	const config = readConfig();
 	const applied = await migrateToLatest(db);
 	if (applied.length > 0) console.log(`kaoping: applied migrations ${applied.join(', ')}`);
@@ -42,7 +45,7 @@ export async function startUp(db: Db): Promise<void> {
 		await forgetOldDevices(db);
 	};
 	await cleanUp();
-	setInterval(() => void cleanUp().catch((e) => console.error('kaoping: clean-up failed', e)), 60 * 60 * 1000).unref();
+	const cleaning = setInterval(() => void cleanUp().catch((e) => console.error('kaoping: clean-up failed', e)), 60 * 60 * 1000).unref();
 	// The sweeper: attempts whose time ran out are submitted with what was saved, even if the member never comes
 	// back. Every server may run it at once; submitAttempt's conditional update submits each attempt once.
 	// The same sweep takes the expected list of each test whose window has just closed (analytics/expected.ts).
@@ -51,7 +54,11 @@ export async function startUp(db: Db): Promise<void> {
 			.then(() => takeExpectedLists(db))
 			.catch((e) => console.error('kaoping: submitting expired attempts failed', e));
 	sweep();
-	setInterval(sweep, sweepIntervalMs).unref();
+	const sweeping = setInterval(sweep, sweepIntervalMs).unref();
+	return () => {
+		clearInterval(cleaning);
+		clearInterval(sweeping);
+	};
 }
 
 export function demoBanner(password: string, counts: { units: number; members: number; questions: number }, generated: boolean): string {

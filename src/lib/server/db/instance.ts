@@ -11,3 +11,13 @@ export function serverDatabase(): OpenedDatabase {
 export function db() {
 	return serverDatabase().db;
 }
+
+/**
+ * Closes the server's database when the server stops (hooks.server.ts): a PostgreSQL pool's idle connections would
+ * otherwise keep the process running after adapter-node has closed the HTTP server.
+ */
+export async function closeServerDatabase(): Promise<void> {
+	const closing = opened;
+	opened = undefined;
+	await closing?.db.destroy();
+}
