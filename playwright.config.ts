@@ -8,6 +8,8 @@ import { join } from 'node:path';
 const port = Number(process.env.E2E_PORT ?? 4173);
 export const demoPassword = 'e2e-Demo-Password-2026';
 const dataDir = join(tmpdir(), `kaoping-e2e-${port}`);
+/** The database the e2e server runs on, for the server (DATABASE_URL) and for tests/e2e/db.ts. */
+export const e2eDatabaseUrl = join(dataDir, 'kaoping.db');
 
 export default defineConfig({
 	testDir: 'tests/e2e',
@@ -41,7 +43,7 @@ export default defineConfig({
 		env: {
 			PORT: String(port),
 			ORIGIN: `http://localhost:${port}`,
-			DATABASE_URL: join(dataDir, 'kaoping.db'),
+			DATABASE_URL: e2eDatabaseUrl,
 			KAOPING_DEMO_PASSWORD: demoPassword,
 			KAOPING_DEMO: 'on'
 		}
