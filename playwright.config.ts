@@ -6,10 +6,29 @@ import { join } from 'node:path';
 // Playwright cannot download its own browsers here, so the system Chromium is used.
 // E2E_PORT lets two checkouts run their suites side by side.
 const port = Number(process.env.E2E_PORT ?? 4173);
+/** The suite's server's port; the two-server test starts its own on the next two. */
+export const e2ePort = port;
 export const demoPassword = 'e2e-Demo-Password-2026';
 const dataDir = join(tmpdir(), `kaoping-e2e-${port}`);
+
+// E2E_DATABASE=postgres (npm run test:e2e:pg) runs the same suite on PostgreSQL: a database of the run's own,
+// kaoping_e2e_<port>, dropped and created again before the server starts (tests/e2e/fresh-database.ts), on the
+// server E2E_POSTGRES names (the machine's PostgreSQL by default). Otherwise a fresh SQLite file, as before.
+export const e2eOnPostgres = process.env.E2E_DATABASE === 'postgres';
+const postgresServer = (process.env.E2E_POSTGRES ?? 'postgres://postgres@127.0.0.1:5432').replace(/\/+$/, '');
 /** The database the e2e server runs on, for the server (DATABASE_URL) and for tests/e2e/db.ts. */
-export const e2eDatabaseUrl = join(dataDir, 'kaoping.db');
+export const e2eDatabaseUrl = e2eOnPostgres ? `${postgresServer}/kaoping_e2e_${port}` : join(dataDir, 'kaoping.db');
+/**
+ * On PostgreSQL the server's output is also kept in this file: the two-server test counts the expired attempts
+ * that every server's sweep submitted, this one's included (it sweeps the same database).
+ */
+export const e2eServerLog = join(dataDir, 'server.log');
+const serve = e2eOnPostgres
+	? `mkdir -p "${dataDir}" && npx tsx tests/e2e/fresh-database.ts "${e2eDatabaseUrl}" && npm run build && npm run serve 2>&1 | tee "${e2eServerLog}"`
+	: `npm run build && npm run serve`;
+// The two-server test counts what the sweeps submit, so it runs once every other file has finished (no other
+// attempt may expire meanwhile); it only runs on PostgreSQL, and is listed (skipped, with the reason) otherwise.
+const twoServers = 'two-servers.e2e.ts';
 
 export default defineConfig({
 	testDir: 'tests/e2e',
@@ -32,10 +51,15 @@ export default defineConfig({
 			args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic']
 		}
 	},
-	projects: [{ name: 'chromium', use: { ...devices['Desktop Chrome'], channel: undefined } }],
+	projects: e2eOnPostgres
+		? [
+				{ name: 'chromium', testIgnore: twoServers, use: { ...devices['Desktop Chrome'], channel: undefined } },
+				{ name: 'two-servers', testMatch: twoServers, dependencies: ['chromium'], use: { ...devices['Desktop Chrome'], channel: undefined } }
+			]
+		: [{ name: 'chromium', use: { ...devices['Desktop Chrome'], channel: undefined } }],
 	webServer: {
 		// A fresh database every run: the demo organization is seeded at start.
-		command: `rm -rf "${dataDir}" && npm run build && npm run serve`,
+		command: `rm -rf "${dataDir}" && ${serve}`,
 		url: `http://localhost:${port}/api/health`,
 		timeout: 180_000,
 		reuseExistingServer: false,
