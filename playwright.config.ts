@@ -12,12 +12,13 @@ export const demoPassword = 'e2e-Demo-Password-2026';
 const dataDir = join(tmpdir(), `kaoping-e2e-${port}`);
 
 // E2E_DATABASE=postgres (npm run test:e2e:pg) runs the same suite on PostgreSQL: a database of the run's own,
-// kaoping_e2e_<port>, dropped and created again before the server starts (tests/e2e/fresh-database.ts), on the
-// server E2E_POSTGRES names (the machine's PostgreSQL by default). Otherwise a fresh SQLite file, as before.
-export const e2eOnPostgres = process.env.E2E_DATABASE === 'postgres';
-const postgresServer = (process.env.E2E_POSTGRES ?? 'postgres://postgres@127.0.0.1:5432').replace(/\/+$/, '');
+// kaoping_e2e_<port> on the machine's PostgreSQL (or the whole URL from E2E_DATABASE_URL, named kaoping_e2e_…),
+// dropped and created again before the server starts (tests/e2e/fresh-database.ts). Otherwise a fresh SQLite
+// file, as before.
+const postgresUrl = process.env.E2E_DATABASE_URL?.trim() || (process.env.E2E_DATABASE === 'postgres' ? `postgres://postgres@127.0.0.1:5432/kaoping_e2e_${port}` : undefined);
+export const e2eOnPostgres = postgresUrl !== undefined;
 /** The database the e2e server runs on, for the server (DATABASE_URL) and for tests/e2e/db.ts. */
-export const e2eDatabaseUrl = e2eOnPostgres ? `${postgresServer}/kaoping_e2e_${port}` : join(dataDir, 'kaoping.db');
+export const e2eDatabaseUrl = postgresUrl ?? join(dataDir, 'kaoping.db');
 /**
  * On PostgreSQL the server's output is also kept in this file: the two-server test counts the expired attempts
  * that every server's sweep submitted, this one's included (it sweeps the same database).

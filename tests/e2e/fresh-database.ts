@@ -18,7 +18,8 @@ const client = new pg.Client({ connectionString: maintenance.href });
 await client.connect();
 try {
 	await client.query(`drop database if exists "${name}" with (force)`);
-	await client.query(`create database "${name}"`);
+	// C.UTF-8 whatever the server's default: text then sorts by code point, as on SQLite, and the pages' orders match.
+	await client.query(`create database "${name}" template template0 locale 'C.UTF-8'`);
 	console.log(`fresh-database: ${name} created empty`);
 } finally {
 	await client.end();
