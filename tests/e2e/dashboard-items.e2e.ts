@@ -1,9 +1,8 @@
 import { expect, test } from '@playwright/test';
-import Database from 'better-sqlite3';
 import Papa from 'papaparse';
 import { mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { e2eRow, e2eRows } from './db';
 import { demo, pageAs } from './helpers';
 
 // Item analysis (issue 6): the committee opens a past demo test's 题目分析, and the numbers shown for a question
@@ -14,11 +13,6 @@ import { demo, pageAs } from './helpers';
 const phone = { width: 390, height: 844 };
 const wide = { width: 1280, height: 900 };
 
-function readDb(baseURL: string | undefined) {
-	const port = new URL(baseURL ?? 'http://localhost:4173').port;
-	return new Database(join(tmpdir(), `kaoping-e2e-${port}`, 'kaoping.db'), { readonly: true, fileMustExist: true });
-}
-
 type Expected = { examId: number; title: string; takers: number; questions: number; questionId: number; n: number; facility: number; chosen: number[] };
 
 /**
@@ -26,43 +20,43 @@ type Expected = { examId: number; title: string; takers: number; questions: numb
  * of earned / points) and how many chose each option, over each member's best submitted attempt, computed here
  * with SQL and JSON.parse independently of the app's code.
  */
-function expected(baseURL: string | undefined): Expected {
-	const db = readDb(baseURL);
-	try {
-		const exam = db
-			.prepare("select id, title from exam where kind = 'quarterly' and status = 'published' and closes_at <= ? order by closes_at limit 1")
-			.get(Date.now()) as { id: number; title: string };
-		const counted = `with ranked as (
-			select id, row_number() over (partition by member_id order by score_cents desc, submitted_at, id) as rk
-			from attempt where exam_id = ? and submitted_at is not null and score_cents is not null)`;
-		const takers = (db.prepare(`${counted} select count(*) as n from ranked where rk = 1`).get(exam.id) as { n: number }).n;
-		const perQuestion = db
-			.prepare(
-				`${counted} select ai.question_id as id, ai.type as type, count(*) as n, sum(1.0 * ai.earned_cents / ai.points_cents) as earned
-				from attempt_item ai join ranked r on r.id = ai.attempt_id where r.rk = 1 group by ai.question_id order by n desc, ai.question_id`
-			)
-			.all(exam.id) as { id: number; type: string; n: number; earned: number }[];
-		const question = perQuestion.find((q) => q.type === 'single') as (typeof perQuestion)[number];
-		const options = (JSON.parse((db.prepare('select options from question_version where question_id = ? order by version desc limit 1').get(question.id) as { options: string }).options) as string[]).length;
-		const answers = db
-			.prepare(`${counted} select ai.answer from attempt_item ai join ranked r on r.id = ai.attempt_id where r.rk = 1 and ai.question_id = ?`)
-			.all(exam.id, question.id) as { answer: string | null }[];
-		const chosen = Array.from({ length: options }, () => 0);
-		for (const { answer } of answers) {
-			const choice = answer === null ? null : (JSON.parse(answer) as { choice: number | null }).choice;
-			if (choice !== null) chosen[choice] = (chosen[choice] ?? 0) + 1;
-		}
-		return { examId: exam.id, title: exam.title, takers, questions: perQuestion.length, questionId: question.id, n: question.n, facility: question.earned / question.n, chosen };
-	} finally {
-		db.close();
+async function expected(): Promise<Expected> {
+	const exam = await e2eRow<{ id: number; title: string }>(
+		"select id, title from exam where kind = 'quarterly' and status = 'published' and closes_at <= ? order by closes_at limit 1",
+		Date.now()
+	);
+	const counted = `with ranked as (
+		select id, row_number() over (partition by member_id order by score_cents desc, submitted_at, id) as rk
+		from attempt where exam_id = ? and submitted_at is not null and score_cents is not null)`;
+	const { n: takers } = await e2eRow<{ n: number }>(`${counted} select count(*) as n from ranked where rk = 1`, exam.id);
+	// 1.0 * makes the share a fraction on PostgreSQL too (integer / integer truncates there); a question's type is
+	// the same on every row, grouped by as well because PostgreSQL allows no ungrouped column.
+	const perQuestion = await e2eRows<{ id: number; type: string; n: number; earned: number }>(
+		`${counted} select ai.question_id as id, ai.type as type, count(*) as n, sum(1.0 * ai.earned_cents / ai.points_cents) as earned
+		from attempt_item ai join ranked r on r.id = ai.attempt_id where r.rk = 1 group by ai.question_id, ai.type order by n desc, ai.question_id`,
+		exam.id
+	);
+	const question = perQuestion.find((q) => q.type === 'single') as (typeof perQuestion)[number];
+	const { options: stored } = await e2eRow<{ options: string }>('select options from question_version where question_id = ? order by version desc limit 1', question.id);
+	const options = (JSON.parse(stored) as string[]).length;
+	const answers = await e2eRows<{ answer: string | null }>(
+		`${counted} select ai.answer from attempt_item ai join ranked r on r.id = ai.attempt_id where r.rk = 1 and ai.question_id = ?`,
+		exam.id,
+		question.id
+	);
+	const chosen = Array.from({ length: options }, () => 0);
+	for (const { answer } of answers) {
+		const choice = answer === null ? null : (JSON.parse(answer) as { choice: number | null }).choice;
+		if (choice !== null) chosen[choice] = (chosen[choice] ?? 0) + 1;
 	}
+	return { examId: exam.id, title: exam.title, takers, questions: perQuestion.length, questionId: question.id, n: question.n, facility: question.earned / question.n, chosen };
 }
 
 /** As the page prints a share: one decimal, no ".0". */
 const percent = (rate: number) => `${(rate * 100).toFixed(1).replace(/\.0$/, '')}%`;
 
-test('the committee reads a past test item by item, and the numbers are the stored answers', async ({ browser, baseURL }) => {
-	const e = expected(baseURL);
+test('the committee reads a past test item by item, and the numbers are the stored answers', async ({ browser }) => {
+	const e = await expected();
 	expect(e.takers).toBeGreaterThan(10);
 	const page = await pageAs(browser, demo.committee, { viewport: wide });
 	await page.goto(`/dashboard/tests/${e.examId}/items?sort=question`);
@@ -121,8 +115,8 @@ test('the committee reads a past test item by item, and the numbers are the stor
 	await page.context().close();
 });
 
-test('item analysis is the committee’s: a secretary and a member are refused by URL', async ({ browser, baseURL }) => {
-	const { examId } = expected(baseURL);
+test('item analysis is the committee’s: a secretary and a member are refused by URL', async ({ browser }) => {
+	const { examId } = await expected();
 	for (const loginId of [demo.secretary, demo.member]) {
 		const page = await pageAs(browser, loginId);
 		expect((await page.goto(`/dashboard/tests/${examId}/items`))?.status(), loginId).toBe(403);

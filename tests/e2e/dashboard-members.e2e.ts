@@ -1,8 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
-import Database from 'better-sqlite3';
 import { readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { e2eRow, e2eRows } from './db';
 import { demo, pageAs } from './helpers';
 
 // Members' scores (issue 6): the member table, a member's page, 我的成绩 and the leaders' evaluations. Every number
@@ -18,11 +16,6 @@ import { demo, pageAs } from './helpers';
 const phone = { width: 390, height: 844 };
 const laptop = { width: 1280, height: 900 };
 
-function readDb(baseURL: string | undefined) {
-	const port = new URL(baseURL ?? 'http://localhost:4173').port;
-	return new Database(join(tmpdir(), `kaoping-e2e-${port}`, 'kaoping.db'), { readonly: true, fileMustExist: true });
-}
-
 type Member = { id: number; login_id: string; name: string; unit_id: number; status: string };
 type Exam = { id: number; quarter: string; title: string; closes_at: number };
 type Attempt = { id: number; exam_id: number; member_id: number; score_cents: number; max_cents: number; submitted_at: number; passed: number };
@@ -31,45 +24,42 @@ const round1 = (v: number) => Math.round(v * 10) / 10;
 const quarterLabel = (q: string) => `${q.slice(0, 4)}年第${'一二三四'[Number(q.slice(5)) - 1]}季度`;
 
 /** The demo's records, recomputed from the tables. */
-function records(baseURL: string | undefined) {
-	const db = readDb(baseURL);
-	try {
-		const now = Date.now();
-		const members = db.prepare('select id, login_id, name, unit_id, status from member order by id').all() as Member[];
-		const exams = db.prepare("select id, quarter, title, closes_at from exam where kind = 'quarterly' and status = 'published' order by quarter, opens_at, id").all() as Exam[];
-		// The rule below (everyone active is expected) holds only while the demo has no audiences and no make-ups.
-		expect((db.prepare('select count(*) as n from exam_audience').get() as { n: number }).n).toBe(0);
-		expect((db.prepare('select count(*) as n from exam_makeup').get() as { n: number }).n).toBe(0);
-		const attempts = db.prepare('select id, exam_id, member_id, score_cents, max_cents, submitted_at, passed from attempt where submitted_at is not null and score_cents is not null').all() as Attempt[];
-		const best = new Map<string, Attempt>();
-		for (const a of attempts) {
-			const key = `${a.exam_id}:${a.member_id}`;
-			const b = best.get(key);
-			if (!b || a.score_cents > b.score_cents || (a.score_cents === b.score_cents && (a.submitted_at < b.submitted_at || (a.submitted_at === b.submitted_at && a.id < b.id)))) best.set(key, a);
-		}
-		const bestOf = (examId: number, memberId: number) => best.get(`${examId}:${memberId}`);
-		const percentOf = (examId: number, memberId: number) => {
-			const b = bestOf(examId, memberId);
-			return b ? (100 * b.score_cents) / b.max_cents : null;
-		};
-		// Expected at a closed test: the list stored at its close (every member active then, for the demo's tests), so a
-		// member another e2e file creates later has missed nothing.
-		const listed = new Set((db.prepare('select exam_id, member_id from exam_expected').all() as { exam_id: number; member_id: number }[]).map((r) => `${r.exam_id}:${r.member_id}`));
-		const missedBy = (m: Member) => (m.status === 'active' ? exams.filter((e) => e.closes_at <= now && listed.has(`${e.id}:${m.id}`) && !bestOf(e.id, m.id)).length : 0);
-		const units = new Map((db.prepare('select id, name from unit').all() as { id: number; name: string }[]).map((u) => [u.name, u.id]));
-		const unitId = (name: string) => units.get(name) as number;
-		const areaRows = db.prepare('select attempt_area.attempt_id, attempt_area.area_id, attempt_area.earned_cents, attempt_area.possible_cents, content_area.name_zh, content_area.sort_order from attempt_area join content_area on content_area.id = attempt_area.area_id').all() as {
-			attempt_id: number;
-			area_id: number;
-			earned_cents: number;
-			possible_cents: number;
-			name_zh: string;
-			sort_order: number;
-		}[];
-		return { members, exams, bestOf, percentOf, missedBy, unitId, areaRows, now };
-	} finally {
-		db.close();
+async function records() {
+	const now = Date.now();
+	const members = await e2eRows<Member>('select id, login_id, name, unit_id, status from member order by id');
+	const exams = await e2eRows<Exam>("select id, quarter, title, closes_at from exam where kind = 'quarterly' and status = 'published' order by quarter, opens_at, id");
+	// The rule below (everyone active is expected) holds only while the demo has no audiences and no make-ups.
+	expect((await e2eRow<{ n: number }>('select count(*) as n from exam_audience')).n).toBe(0);
+	expect((await e2eRow<{ n: number }>('select count(*) as n from exam_makeup')).n).toBe(0);
+	const attempts = await e2eRows<Attempt>('select id, exam_id, member_id, score_cents, max_cents, submitted_at, passed from attempt where submitted_at is not null and score_cents is not null');
+	const best = new Map<string, Attempt>();
+	for (const a of attempts) {
+		const key = `${a.exam_id}:${a.member_id}`;
+		const b = best.get(key);
+		if (!b || a.score_cents > b.score_cents || (a.score_cents === b.score_cents && (a.submitted_at < b.submitted_at || (a.submitted_at === b.submitted_at && a.id < b.id)))) best.set(key, a);
 	}
+	const bestOf = (examId: number, memberId: number) => best.get(`${examId}:${memberId}`);
+	const percentOf = (examId: number, memberId: number) => {
+		const b = bestOf(examId, memberId);
+		return b ? (100 * b.score_cents) / b.max_cents : null;
+	};
+	// Expected at a closed test: the list stored at its close (every member active then, for the demo's tests), so a
+	// member another e2e file creates later has missed nothing.
+	const listed = new Set((await e2eRows<{ exam_id: number; member_id: number }>('select exam_id, member_id from exam_expected')).map((r) => `${r.exam_id}:${r.member_id}`));
+	const missedBy = (m: Member) => (m.status === 'active' ? exams.filter((e) => e.closes_at <= now && listed.has(`${e.id}:${m.id}`) && !bestOf(e.id, m.id)).length : 0);
+	const units = new Map((await e2eRows<{ id: number; name: string }>('select id, name from unit')).map((u) => [u.name, u.id]));
+	const unitId = (name: string) => units.get(name) as number;
+	const areaRows = await e2eRows<{
+		attempt_id: number;
+		area_id: number;
+		earned_cents: number;
+		possible_cents: number;
+		name_zh: string;
+		sort_order: number;
+	}>(
+		'select attempt_area.attempt_id, attempt_area.area_id, attempt_area.earned_cents, attempt_area.possible_cents, content_area.name_zh, content_area.sort_order from attempt_area join content_area on content_area.id = attempt_area.area_id'
+	);
+	return { members, exams, bestOf, percentOf, missedBy, unitId, areaRows, now };
 }
 
 /** The cells of a data table's body rows (the table under a chart, folded or not). */
@@ -82,11 +72,11 @@ async function tableCells(page: Page, caption: string | RegExp): Promise<string[
 
 const loginsOnPage = (page: Page) => page.locator('.member-table tbody th .login').allTextContents();
 
-test('the committee filters the member table by unit, finds who missed a test and downloads the table', async ({ browser, baseURL }) => {
+test('the committee filters the member table by unit, finds who missed a test and downloads the table', async ({ browser }) => {
 	const page = await pageAs(browser, demo.committee, { viewport: laptop });
 	await page.goto('/dashboard/members');
 	await expect(page.getByRole('heading', { level: 1 })).toHaveText('党员成绩');
-	const r = records(baseURL);
+	const r = await records();
 	await page.waitForTimeout(300);
 	await page.screenshot({ path: 'test-results/screens/dashboard-members-1280.png', fullPage: true });
 
@@ -140,9 +130,9 @@ test('the committee filters the member table by unit, finds who missed a test an
 	await page.context().close();
 });
 
-test('a member’s page shows their results, their branch’s mean and weakest areas as stored', async ({ browser, baseURL }) => {
+test('a member’s page shows their results, their branch’s mean and weakest areas as stored', async ({ browser }) => {
 	const page = await pageAs(browser, demo.committee, { viewport: laptop });
-	const r = records(baseURL);
+	const r = await records();
 	const me = r.members.find((m) => m.login_id === demo.member) as Member;
 	await page.goto(`/dashboard/members/${me.id}`);
 	await expect(page.getByRole('heading', { level: 1 })).toHaveText(me.name);
@@ -185,9 +175,9 @@ test('a member’s page shows their results, their branch’s mean and weakest a
 	await page.context().close();
 });
 
-test('a secretary sees only their subtree, by the table and by URL', async ({ browser, baseURL }) => {
+test('a secretary sees only their subtree, by the table and by URL', async ({ browser }) => {
 	const page = await pageAs(browser, demo.secretary);
-	const r = records(baseURL);
+	const r = await records();
 	const secretary = r.members.find((m) => m.login_id === demo.secretary) as Member;
 	await page.goto('/dashboard/members');
 	const logins = await loginsOnPage(page);
@@ -204,9 +194,9 @@ test('a secretary sees only their subtree, by the table and by URL', async ({ br
 	await page.context().close();
 });
 
-test('a member reaches only their own record', async ({ browser, baseURL }) => {
+test('a member reaches only their own record', async ({ browser }) => {
 	const page = await pageAs(browser, demo.member, { viewport: phone });
-	const r = records(baseURL);
+	const r = await records();
 	const me = r.members.find((m) => m.login_id === demo.member) as Member;
 	await page.getByRole('link', { name: '我的成绩' }).click();
 	await expect(page.getByRole('heading', { level: 1 })).toHaveText('我的成绩');
@@ -228,13 +218,11 @@ test('a member reaches only their own record', async ({ browser, baseURL }) => {
 	await page.context().close();
 });
 
-test('the committee sees each leader’s evaluations over the years, as the leader page shows them', async ({ browser, baseURL }) => {
+test('the committee sees each leader’s evaluations over the years, as the leader page shows them', async ({ browser }) => {
 	const page = await pageAs(browser, demo.committee, { viewport: laptop });
-	const db = readDb(baseURL);
-	const targets = db
-		.prepare("select m.id, m.name from evaluation_target t join evaluation e on e.id = t.evaluation_id join member m on m.id = t.member_id where e.title = '2025年度领导干部述学评学' order by t.position")
-		.all() as { id: number; name: string }[];
-	db.close();
+	const targets = await e2eRows<{ id: number; name: string }>(
+		"select m.id, m.name from evaluation_target t join evaluation e on e.id = t.evaluation_id join member m on m.id = t.member_id where e.title = '2025年度领导干部述学评学' order by t.position"
+	);
 	expect(targets.length).toBe(5);
 	await page.goto('/dashboard/leaders');
 	await expect(page.getByRole('heading', { level: 1 })).toHaveText('领导测评');

@@ -1,28 +1,19 @@
 import { expect, test } from '@playwright/test';
-import Database from 'better-sqlite3';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { e2eRow } from './db';
 import { demo, pageAs } from './helpers';
 
 // 学习情况通报 (issue 6): the committee's printable quarterly report renders, in words and tables whose numbers are
 // the stored results', and prints to A4; a secretary gets their own unit's report and no other. Only reads.
 
-function readDb(baseURL: string | undefined) {
-	const port = new URL(baseURL ?? 'http://localhost:4173').port;
-	return new Database(join(tmpdir(), `kaoping-e2e-${port}`, 'kaoping.db'), { readonly: true, fileMustExist: true });
-}
-
-test('the committee reads and prints the report of the latest closed quarter', async ({ browser, baseURL }) => {
+test('the committee reads and prints the report of the latest closed quarter', async ({ browser }) => {
 	const page = await pageAs(browser, demo.committee, { viewport: { width: 1280, height: 900 } });
 	await page.goto('/dashboard/report');
-	const db = readDb(baseURL);
 	// The latest closed quarterly test, and its takers computed here from the attempts (one per member).
-	const exam = db.prepare("select id, quarter from exam where kind = 'quarterly' and status = 'published' and closes_at <= ? order by quarter desc limit 1").get(Date.now()) as {
-		id: number;
-		quarter: string;
-	};
-	const takers = (db.prepare('select count(distinct member_id) as n from attempt where exam_id = ? and submitted_at is not null').get(exam.id) as { n: number }).n;
-	db.close();
+	const exam = await e2eRow<{ id: number; quarter: string }>(
+		"select id, quarter from exam where kind = 'quarterly' and status = 'published' and closes_at <= ? order by quarter desc limit 1",
+		Date.now()
+	);
+	const { n: takers } = await e2eRow<{ n: number }>('select count(distinct member_id) as n from attempt where exam_id = ? and submitted_at is not null', exam.id);
 	const [year, q] = [exam.quarter.slice(0, 4), Number(exam.quarter.slice(5))];
 	const quarter = `${year}年第${'一二三四'[q - 1]}季度`;
 	await expect(page.getByRole('heading', { level: 1 })).toHaveText(`全部单位${quarter}党员理论学习情况通报`);

@@ -1,7 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import Database from 'better-sqlite3';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { e2eRow, e2eRows } from './db';
 import { demo, pageAs } from './helpers';
 
 // Trends, mastery and a test's analysis (issue 6) as the committee, a secretary and a member see them. The numbers
@@ -12,69 +10,55 @@ import { demo, pageAs } from './helpers';
 type Attempt = { id: number; member_id: number; score_cents: number; max_cents: number; passed: number; submitted_at: number; unit_id: number };
 type Numbers = { expected: number; takers: number; participation: number | null; mean: number | null; median: number | null; passed: number; passRate: number | null };
 
-function readDb(baseURL: string | undefined) {
-	const port = new URL(baseURL ?? 'http://localhost:4173').port;
-	return new Database(join(tmpdir(), `kaoping-e2e-${port}`, 'kaoping.db'), { readonly: true, fileMustExist: true });
-}
-
 const round1 = (x: number) => Math.round(x * 10) / 10;
 
 /** The latest quarterly test that has closed, and the trend numbers of the members whose unit is in `units` (all if undefined). */
-function latestPast(baseURL: string | undefined, units?: number[]): { quarter: string; examId: number; numbers: Numbers } {
-	const db = readDb(baseURL);
-	try {
-		const now = Date.now();
-		const exam = db.prepare("select id, quarter from exam where kind = 'quarterly' and status = 'published' and closes_at <= ? order by quarter desc limit 1").get(now) as { id: number; quarter: string };
-		const others = db.prepare("select count(*) as n from exam where kind = 'quarterly' and status = 'published' and quarter = ? and id <> ?").get(exam.quarter, exam.id) as { n: number };
-		expect(others.n, 'one counted test in the quarter').toBe(0);
-		const audience = db.prepare('select count(*) as n from exam_audience where exam_id = ?').get(exam.id) as { n: number };
-		expect(audience.n, 'the demo tests are for everyone').toBe(0);
-		const inUnits = (unitId: number) => !units || units.includes(unitId);
-		// Best submitted attempt: highest score, then the earlier submission, then the lower id.
-		const attempts = db
-			.prepare('select a.id, a.member_id, a.score_cents, a.max_cents, a.passed, a.submitted_at, m.unit_id from attempt a join member m on m.id = a.member_id where a.exam_id = ? and a.submitted_at is not null and a.score_cents is not null')
-			.all(exam.id) as Attempt[];
-		const best = new Map<number, Attempt>();
-		for (const a of attempts) {
-			const b = best.get(a.member_id);
-			if (!b || a.score_cents > b.score_cents || (a.score_cents === b.score_cents && (a.submitted_at < b.submitted_at || (a.submitted_at === b.submitted_at && a.id < b.id)))) best.set(a.member_id, a);
-		}
-		const results = [...best.values()].filter((a) => inUnits(a.unit_id));
-		// Expected: the list stored when the test closed (the audience then: every active member, for the demo's tests)
-		// plus anyone who submitted. Members other e2e files create later were not expected at a closed test.
-		const listed = db.prepare('select member_id as id, unit_id from exam_expected where exam_id = ?').all(exam.id) as { id: number; unit_id: number }[];
-		expect(listed.length, 'the expected list is taken at the close').toBeGreaterThan(0);
-		const expected = new Set(listed.filter((m) => inUnits(m.unit_id)).map((m) => m.id));
-		for (const a of results) expected.add(a.member_id);
-		const percents = results.map((a) => (100 * a.score_cents) / a.max_cents).sort((x, y) => x - y);
-		const n = percents.length;
-		const passed = results.filter((a) => a.passed === 1).length;
-		const median = n === 0 ? null : ((percents[Math.floor((n - 1) / 2)] as number) + (percents[Math.ceil((n - 1) / 2)] as number)) / 2;
-		return {
-			quarter: exam.quarter,
-			examId: exam.id,
-			numbers: {
-				expected: expected.size,
-				takers: n,
-				participation: expected.size ? round1((n / expected.size) * 100) : null,
-				mean: n ? round1(percents.reduce((s, p) => s + p, 0) / n) : null,
-				median: median === null ? null : round1(median),
-				passed,
-				passRate: n ? round1((passed / n) * 100) : null
-			}
-		};
-	} finally {
-		db.close();
+async function latestPast(units?: number[]): Promise<{ quarter: string; examId: number; numbers: Numbers }> {
+	const now = Date.now();
+	const exam = await e2eRow<{ id: number; quarter: string }>("select id, quarter from exam where kind = 'quarterly' and status = 'published' and closes_at <= ? order by quarter desc limit 1", now);
+	const others = await e2eRow<{ n: number }>("select count(*) as n from exam where kind = 'quarterly' and status = 'published' and quarter = ? and id <> ?", exam.quarter, exam.id);
+	expect(others.n, 'one counted test in the quarter').toBe(0);
+	const audience = await e2eRow<{ n: number }>('select count(*) as n from exam_audience where exam_id = ?', exam.id);
+	expect(audience.n, 'the demo tests are for everyone').toBe(0);
+	const inUnits = (unitId: number) => !units || units.includes(unitId);
+	// Best submitted attempt: highest score, then the earlier submission, then the lower id.
+	const attempts = await e2eRows<Attempt>(
+		'select a.id, a.member_id, a.score_cents, a.max_cents, a.passed, a.submitted_at, m.unit_id from attempt a join member m on m.id = a.member_id where a.exam_id = ? and a.submitted_at is not null and a.score_cents is not null',
+		exam.id
+	);
+	const best = new Map<number, Attempt>();
+	for (const a of attempts) {
+		const b = best.get(a.member_id);
+		if (!b || a.score_cents > b.score_cents || (a.score_cents === b.score_cents && (a.submitted_at < b.submitted_at || (a.submitted_at === b.submitted_at && a.id < b.id)))) best.set(a.member_id, a);
 	}
+	const results = [...best.values()].filter((a) => inUnits(a.unit_id));
+	// Expected: the list stored when the test closed (the audience then: every active member, for the demo's tests)
+	// plus anyone who submitted. Members other e2e files create later were not expected at a closed test.
+	const listed = await e2eRows<{ id: number; unit_id: number }>('select member_id as id, unit_id from exam_expected where exam_id = ?', exam.id);
+	expect(listed.length, 'the expected list is taken at the close').toBeGreaterThan(0);
+	const expected = new Set(listed.filter((m) => inUnits(m.unit_id)).map((m) => m.id));
+	for (const a of results) expected.add(a.member_id);
+	const percents = results.map((a) => (100 * a.score_cents) / a.max_cents).sort((x, y) => x - y);
+	const n = percents.length;
+	const passed = results.filter((a) => a.passed === 1).length;
+	const median = n === 0 ? null : ((percents[Math.floor((n - 1) / 2)] as number) + (percents[Math.ceil((n - 1) / 2)] as number)) / 2;
+	return {
+		quarter: exam.quarter,
+		examId: exam.id,
+		numbers: {
+			expected: expected.size,
+			takers: n,
+			participation: expected.size ? round1((n / expected.size) * 100) : null,
+			mean: n ? round1(percents.reduce((s, p) => s + p, 0) / n) : null,
+			median: median === null ? null : round1(median),
+			passed,
+			passRate: n ? round1((passed / n) * 100) : null
+		}
+	};
 }
 
-function unitId(baseURL: string | undefined, name: string): number {
-	const db = readDb(baseURL);
-	try {
-		return (db.prepare('select id from unit where name = ?').get(name) as { id: number }).id;
-	} finally {
-		db.close();
-	}
+async function unitId(name: string): Promise<number> {
+	return (await e2eRow<{ id: number }>('select id from unit where name = ?', name)).id;
 }
 
 function quarterName(quarter: string): string {
@@ -94,12 +78,12 @@ async function trendRow(page: Page, quarter: string): Promise<Numbers> {
 }
 
 /** Reads the page's numbers and the database's, until both readings of the database agree (nothing changed meanwhile). */
-async function pageMatchesDb(page: Page, url: string, baseURL: string | undefined, units?: number[]) {
+async function pageMatchesDb(page: Page, url: string, units?: number[]) {
 	for (let attempt = 0; attempt < 3; attempt++) {
-		const before = latestPast(baseURL, units);
+		const before = await latestPast(units);
 		await page.goto(url);
 		const shown = await trendRow(page, before.quarter);
-		const after = latestPast(baseURL, units);
+		const after = await latestPast(units);
 		if (JSON.stringify(before) !== JSON.stringify(after)) continue;
 		expect(shown).toEqual(before.numbers);
 		return before;
@@ -107,9 +91,9 @@ async function pageMatchesDb(page: Page, url: string, baseURL: string | undefine
 	throw new Error('the database kept changing');
 }
 
-test('the committee sees the organization’s trend, with the stored numbers and the same in the CSV', async ({ browser, baseURL }) => {
+test('the committee sees the organization’s trend, with the stored numbers and the same in the CSV', async ({ browser }) => {
 	const page = await pageAs(browser, demo.committee);
-	const { quarter, numbers } = await pageMatchesDb(page, '/dashboard', baseURL);
+	const { quarter, numbers } = await pageMatchesDb(page, '/dashboard');
 	await expect(page.getByRole('heading', { level: 1 })).toHaveText('成绩趋势');
 	await expect(page.getByRole('heading', { name: '平均分与中位数' })).toBeVisible();
 	await expect(page.getByRole('heading', { name: '及格率与参与率' })).toBeVisible();
@@ -128,9 +112,9 @@ test('the committee sees the organization’s trend, with the stored numbers and
 	const href = await page.getByRole('link', { name: '下载“各季度成绩”的 CSV 文件' }).getAttribute('href');
 	expect(href).toContain('/dashboard/export?');
 	for (let attempt = 0; attempt < 3; attempt++) {
-		const before = latestPast(baseURL);
+		const before = await latestPast();
 		const csv = await (await page.request.get(href as string)).text();
-		if (JSON.stringify(before) !== JSON.stringify(latestPast(baseURL))) continue;
+		if (JSON.stringify(before) !== JSON.stringify(await latestPast())) continue;
 		expect(csv.startsWith('\uFEFF季度,单位,应参加人数,参加人数,参与率（%）,平均分,中位数,及格人数,及格率（%）')).toBe(true);
 		const line = csv.split('\r\n').find((l) => l.startsWith(`${quarterName(quarter)},`)) as string;
 		const [, unit, ...cells] = line.split(',');
@@ -141,7 +125,7 @@ test('the committee sees the organization’s trend, with the stored numbers and
 	}
 
 	// A unit picked: the organization and the unit side by side.
-	const general = unitId(baseURL, '县第一中学党总支');
+	const general = await unitId('县第一中学党总支');
 	await page.goto(`/dashboard?unit=${general}`);
 	const table = page.getByRole('table', { name: '各季度成绩' });
 	await expect(table.getByRole('cell', { name: '县第一中学党总支', exact: true }).first()).toBeVisible();
@@ -149,22 +133,23 @@ test('the committee sees the organization’s trend, with the stored numbers and
 	await page.context().close();
 });
 
-test('a secretary sees only their branch, by the picker and by URL', async ({ browser, baseURL }) => {
+test('a secretary sees only their branch, by the picker and by URL', async ({ browser }) => {
 	const page = await pageAs(browser, demo.secretary);
-	const own = unitId(baseURL, '第一中学教师第一支部');
-	await pageMatchesDb(page, '/dashboard', baseURL, [own]);
+	const own = await unitId('第一中学教师第一支部');
+	await pageMatchesDb(page, '/dashboard', [own]);
 	const options = page.getByLabel('单位', { exact: true }).locator('option');
 	await expect(options).toHaveText(['第一中学教师第一支部']);
 	const table = page.getByRole('table', { name: '各季度成绩' });
 	await expect(table.getByRole('cell', { name: '全部单位' })).toHaveCount(0);
 	// Another branch, the 总支 above and the whole organization's root: refused.
 	for (const name of ['第一中学教师第二支部', '县第一中学党总支', '某县教育工委']) {
-		expect((await page.goto(`/dashboard?unit=${unitId(baseURL, name)}`))?.status(), name).toBe(403);
-		expect((await page.request.get(`/dashboard/export?unit=${unitId(baseURL, name)}&table=trend&format=csv`)).status(), name).toBe(403);
-		expect((await page.goto(`/dashboard/mastery?unit=${unitId(baseURL, name)}`))?.status(), name).toBe(403);
+		const id = await unitId(name);
+		expect((await page.goto(`/dashboard?unit=${id}`))?.status(), name).toBe(403);
+		expect((await page.request.get(`/dashboard/export?unit=${id}&table=trend&format=csv`)).status(), name).toBe(403);
+		expect((await page.goto(`/dashboard/mastery?unit=${id}`))?.status(), name).toBe(403);
 	}
 	// The test page: no item analysis (the committee's), and the units compared are only their own.
-	const { examId } = latestPast(baseURL);
+	const { examId } = await latestPast();
 	await page.goto(`/dashboard/tests/${examId}`);
 	await expect(page.getByRole('link', { name: '成绩名单' })).toHaveAttribute('href', `/exams/${examId}/results`);
 	await expect(page.getByRole('link', { name: '题目分析' })).toHaveCount(0);
@@ -180,7 +165,7 @@ test('a member is not shown the dashboards', async ({ browser }) => {
 	await page.context().close();
 });
 
-test('the mastery heat map and a test’s distribution render with their numbers and the pass mark', async ({ browser, baseURL }) => {
+test('the mastery heat map and a test’s distribution render with their numbers and the pass mark', async ({ browser }) => {
 	const page = await pageAs(browser, demo.committee);
 	await page.goto('/dashboard/mastery');
 	const heat = page.getByRole('table', { name: /^各领域各季度得分率（%），按.+由弱到强排列$/ });
@@ -191,7 +176,7 @@ test('the mastery heat map and a test’s distribution render with their numbers
 	expect(cells.filter((c) => /^\d+(\.\d)?%$/.test(c)).length).toBeGreaterThan(10);
 	await expect(page.getByRole('list', { name: '颜色图例' }).getByRole('listitem')).toHaveCount(6);
 	// The weakest area of the chosen quarter is on top: its share is the smallest in that column.
-	const { quarter, examId } = latestPast(baseURL);
+	const { quarter, examId } = await latestPast();
 	await expect(page.getByLabel('季度', { exact: true })).toHaveValue(quarter);
 	await expect(page.getByRole('heading', { name: `${quarterName(quarter)}各领域得分率（由弱到强）` })).toBeVisible();
 	await expect(page.locator('canvas')).toHaveCount(1);

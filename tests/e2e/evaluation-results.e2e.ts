@@ -1,9 +1,7 @@
 import { expect, test, type Page } from '@playwright/test';
-import Database from 'better-sqlite3';
 import ExcelJS from 'exceljs';
 import { mkdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { e2eRow } from './db';
 import { demo, pageAs } from './helpers';
 
 // The results of the demo's evaluations (src/lib/server/demo/evaluations.ts): last year's closed and released
@@ -16,16 +14,10 @@ const wide = { width: 1280, height: 900 };
 type Ids = { last: number; current: number; leader: number; leaderName: string };
 
 /** Ids from the server's database, read-only (the figures themselves are checked against the pages). */
-function demoIds(baseURL: string | undefined): Ids {
-	const port = new URL(baseURL ?? 'http://localhost:4173').port;
-	const db = new Database(join(tmpdir(), `kaoping-e2e-${port}`, 'kaoping.db'), { readonly: true, fileMustExist: true });
-	try {
-		const campaign = (title: string) => (db.prepare('select id from evaluation where title = ?').get(title) as { id: number }).id;
-		const leader = db.prepare('select id, name from member where login_id = ?').get(demo.leader) as { id: number; name: string };
-		return { last: campaign('2025年度领导干部述学评学'), current: campaign('2026年度领导干部述学评学'), leader: leader.id, leaderName: leader.name };
-	} finally {
-		db.close();
-	}
+async function demoIds(): Promise<Ids> {
+	const campaign = async (title: string) => (await e2eRow<{ id: number }>('select id from evaluation where title = ?', title)).id;
+	const leader = await e2eRow<{ id: number; name: string }>('select id, name from member where login_id = ?', demo.leader);
+	return { last: await campaign('2025年度领导干部述学评学'), current: await campaign('2026年度领导干部述学评学'), leader: leader.id, leaderName: leader.name };
 }
 
 const number = (text: string | null) => Number((text ?? '').replace(/[^\d.]/g, ''));
@@ -39,8 +31,8 @@ async function overallRow(page: Page, name: string) {
 	return { section, counts, shares };
 }
 
-test('the committee sees the closed campaign’s figures, filters by group, exports and prints them', async ({ browser, baseURL }) => {
-	const ids = demoIds(baseURL);
+test('the committee sees the closed campaign’s figures, filters by group, exports and prints them', async ({ browser }) => {
+	const ids = await demoIds();
 	const page = await pageAs(browser, demo.committee, { viewport: wide });
 	await page.goto(`/campaigns/${ids.last}/results`);
 	await expect(page.getByRole('heading', { level: 1 })).toContainText('测评结果');
@@ -111,8 +103,8 @@ test('the committee sees the closed campaign’s figures, filters by group, expo
 	await page.context().close();
 });
 
-test('the open campaign’s results are marked provisional and only the group with ballots may be filtered on', async ({ browser, baseURL }) => {
-	const ids = demoIds(baseURL);
+test('the open campaign’s results are marked provisional and only the group with ballots may be filtered on', async ({ browser }) => {
+	const ids = await demoIds();
 	const page = await pageAs(browser, demo.committee, { viewport: phone });
 	await page.goto(`/campaigns/${ids.current}/results`);
 	await expect(page.getByText('暂定', { exact: true })).toBeVisible();
@@ -131,8 +123,8 @@ test('the open campaign’s results are marked provisional and only the group wi
 	await page.context().close();
 });
 
-test('a leader sees their own released results and nothing else; a member cannot open the committee’s pages', async ({ browser, baseURL }) => {
-	const ids = demoIds(baseURL);
+test('a leader sees their own released results and nothing else; a member cannot open the committee’s pages', async ({ browser }) => {
+	const ids = await demoIds();
 	const leader = await pageAs(browser, demo.leader, { viewport: phone });
 	await leader.goto(`/evaluations/results/${ids.last}`);
 	await expect(leader.getByRole('heading', { level: 1 })).toHaveText('我的测评结果');

@@ -1,9 +1,7 @@
 import { expect, test, type Page } from '@playwright/test';
-import Database from 'better-sqlite3';
 import ExcelJS from 'exceljs';
 import { readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { e2eRow, e2eRows } from './db';
 import { demo, pageAs } from './helpers';
 
 // The committee's and a secretary's side of a test: following it (参考情况), the results table (成绩), a regrade
@@ -15,26 +13,14 @@ import { demo, pageAs } from './helpers';
 const phone = { width: 390, height: 844 };
 const letters = 'ABCDEFGH';
 
-/** The server's database, read-only: to find a question that a past test used, and the key of a printed paper. */
-function readDb(baseURL: string | undefined) {
-	const port = new URL(baseURL ?? 'http://localhost:4173').port;
-	return new Database(join(tmpdir(), `kaoping-e2e-${port}`, 'kaoping.db'), { readonly: true, fileMustExist: true });
-}
-
 type ExamRow = { id: number; title: string };
 
-function demoExams(baseURL: string | undefined): { current: ExamRow; lastPast: ExamRow } {
-	const db = readDb(baseURL);
-	try {
-		const now = Date.now();
-		const current = db
-			.prepare("select id, title from exam where kind = 'quarterly' and status = 'published' and opens_at <= ? and closes_at > ? order by id limit 1")
-			.get(now, now) as ExamRow;
-		const lastPast = db.prepare("select id, title from exam where kind = 'quarterly' and status = 'published' and closes_at <= ? order by closes_at desc limit 1").get(now) as ExamRow;
-		return { current, lastPast };
-	} finally {
-		db.close();
-	}
+/** From the server's database (tests/e2e/db.ts), as are the question a past test used and a printed paper's key. */
+async function demoExams(): Promise<{ current: ExamRow; lastPast: ExamRow }> {
+	const now = Date.now();
+	const current = await e2eRow<ExamRow>("select id, title from exam where kind = 'quarterly' and status = 'published' and opens_at <= ? and closes_at > ? order by id limit 1", now, now);
+	const lastPast = await e2eRow<ExamRow>("select id, title from exam where kind = 'quarterly' and status = 'published' and closes_at <= ? order by closes_at desc limit 1", now);
+	return { current, lastPast };
 }
 
 async function xlsxRows(page: Page, click: () => Promise<void>): Promise<{ name: string; rows: unknown[][] }> {
@@ -47,8 +33,8 @@ async function xlsxRows(page: Page, click: () => Promise<void>): Promise<{ name:
 	return { name: download.suggestedFilename(), rows };
 }
 
-test('the committee follows the running test on a phone and downloads who has not taken it', async ({ browser, baseURL }) => {
-	const { current } = demoExams(baseURL);
+test('the committee follows the running test on a phone and downloads who has not taken it', async ({ browser }) => {
+	const { current } = await demoExams();
 	const page = await pageAs(browser, demo.committee, { viewport: phone });
 	await page.goto(`/exams/${current.id}/progress`);
 	await expect(page.getByRole('heading', { level: 1 })).toHaveText('参考情况');
@@ -83,8 +69,8 @@ test('the committee follows the running test on a phone and downloads who has no
 	expect(ids.length).toBeGreaterThanOrEqual(notTaken - 2);
 });
 
-test('a secretary sees only their branch and cannot reach another unit’s paper', async ({ browser, baseURL }) => {
-	const { current } = demoExams(baseURL);
+test('a secretary sees only their branch and cannot reach another unit’s paper', async ({ browser }) => {
+	const { current } = await demoExams();
 	// The committee prints a paper for a member of 县实验小学党支部.
 	const admin = await pageAs(browser, demo.committee);
 	await admin.goto(`/exams/${current.id}/paper?q=1309`);
@@ -116,25 +102,24 @@ test('a secretary sees only their branch and cannot reach another unit’s paper
 	const admin1309 = await admin.request.get(`/exams/${current.id}/paper/${attemptId}/entry`);
 	expect(admin1309.status()).toBe(200);
 	// Printing for someone outside the branch is refused too.
-	const memberId = readDb(baseURL).prepare("select id from member where login_id = '1309'").get() as { id: number };
+	const memberId = await e2eRow<{ id: number }>("select id from member where login_id = '1309'");
 	const start = await secretary.request.post(`/exams/${current.id}/paper?/start`, { headers: { origin }, form: { memberId: String(memberId.id) } });
 	expect(start.status()).toBe(403);
 });
 
-test('a corrected key is previewed and applied, and the results show the new scores', async ({ browser, baseURL }) => {
-	const { lastPast } = demoExams(baseURL);
+test('a corrected key is previewed and applied, and the results show the new scores', async ({ browser }) => {
+	const { lastPast } = await demoExams();
 	// A single-choice question of the last past test that some members got right and others answered with the
 	// same wrong option: making that option the key moves scores both ways.
-	const db = readDb(baseURL);
-	const pick = db
-		.prepare(
-			`select attempt_item.question_id as questionId, attempt_item.answer as answer, count(*) as n
-			   from attempt_item join attempt on attempt.id = attempt_item.attempt_id
-			  where attempt.exam_id = ? and attempt_item.type = 'single' and attempt_item.outcome = 'wrong'
-			  group by attempt_item.question_id, attempt_item.answer order by n desc limit 1`
-		)
-		.get(lastPast.id) as { questionId: number; answer: string; n: number };
-	db.close();
+	// "questionId" is quoted: PostgreSQL folds an unquoted alias to lower case. The question id and the answer break
+	// ties, so both databases pick the same one.
+	const pick = await e2eRow<{ questionId: number; answer: string; n: number }>(
+		`select attempt_item.question_id as "questionId", attempt_item.answer as answer, count(*) as n
+		   from attempt_item join attempt on attempt.id = attempt_item.attempt_id
+		  where attempt.exam_id = ? and attempt_item.type = 'single' and attempt_item.outcome = 'wrong'
+		  group by attempt_item.question_id, attempt_item.answer order by n desc, attempt_item.question_id, attempt_item.answer limit 1`,
+		lastPast.id
+	);
 	const newKey = (JSON.parse(pick.answer) as { choice: number }).choice;
 
 	const page = await pageAs(browser, demo.committee, { viewport: phone });
@@ -188,10 +173,10 @@ test('a corrected key is previewed and applied, and the results show the new sco
 	expect(file.rows.find((r) => String(r[1]) === first.login)?.[4]).toBe(Number(first.newScore));
 });
 
-test('a paper test is printed, entered by letter and counted in the results', async ({ browser, baseURL }) => {
+test('a paper test is printed, entered by letter and counted in the results', async ({ browser }) => {
 	// Twenty answers typed one by one, a PDF and a full-page screenshot: slower than most when the suite runs in parallel.
 	test.setTimeout(120_000);
-	const { current } = demoExams(baseURL);
+	const { current } = await demoExams();
 	const page = await pageAs(browser, demo.committee);
 	await page.goto(`/exams/${current.id}/paper?q=1108`);
 	await page.getByRole('button', { name: /（1108）打印纸质试卷/ }).click();
@@ -215,15 +200,12 @@ test('a paper test is printed, entered by letter and counted in the results', as
 	await expect(page.getByRole('button', { name: /（1108）打印纸质试卷/ })).toHaveCount(0);
 
 	// The right answers to this paper, in its printed letters, from the database.
-	const db = readDb(baseURL);
-	const items = db
-		.prepare(
-			`select attempt_item.position, attempt_item.option_order, attempt_item.points_cents, v.type, v.answer
-			   from attempt_item join question_version v on v.id = attempt_item.key_version_id
-			  where attempt_item.attempt_id = ? order by attempt_item.position`
-		)
-		.all(attemptId) as { position: number; option_order: string; points_cents: number; type: string; answer: string }[];
-	db.close();
+	const items = await e2eRows<{ position: number; option_order: string; points_cents: number; type: string; answer: string }>(
+		`select attempt_item.position, attempt_item.option_order, attempt_item.points_cents, v.type, v.answer
+		   from attempt_item join question_version v on v.id = attempt_item.key_version_id
+		  where attempt_item.attempt_id = ? order by attempt_item.position`,
+		attemptId
+	);
 	expect(items).toHaveLength(20);
 
 	await page.goto(`/exams/${current.id}/paper/${attemptId}/entry`);

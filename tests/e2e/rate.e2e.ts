@@ -1,10 +1,8 @@
 import { expect, test, type Browser, type Page } from '@playwright/test';
-import Database from 'better-sqlite3';
 import { randomInt } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { hashCode } from '../../src/lib/server/evaluations/codes';
+import { e2eRow, e2eRun } from './db';
 import { signIn } from './helpers';
 
 // The rater's side of an evaluation (issue 5): the demo's live campaign rated on a phone one target per screen,
@@ -16,59 +14,38 @@ const phone = { width: 390, height: 844 };
 const liveTitle = '2026年度领导干部述学评学';
 const closedTitle = '2025年度领导干部述学评学';
 
-function dbFile(baseURL: string | undefined): string {
-	const port = new URL(baseURL ?? 'http://localhost:4173').port;
-	return join(tmpdir(), `kaoping-e2e-${port}`, 'kaoping.db');
+async function campaignId(title: string): Promise<number> {
+	return (await e2eRow<{ id: number }>('select id from evaluation where title = ?', title)).id;
 }
 
-function campaignId(baseURL: string | undefined, title: string): number {
-	const db = new Database(dbFile(baseURL), { readonly: true, fileMustExist: true });
-	try {
-		return (db.prepare('select id from evaluation where title = ?').get(title) as { id: number }).id;
-	} finally {
-		db.close();
-	}
-}
-
-function ballotCount(baseURL: string | undefined, evaluationId: number): number {
-	const db = new Database(dbFile(baseURL), { readonly: true, fileMustExist: true });
-	try {
-		return (db.prepare('select count(*) as n from evaluation_ballot where evaluation_id = ?').get(evaluationId) as { n: number }).n;
-	} finally {
-		db.close();
-	}
+async function ballotCount(evaluationId: number): Promise<number> {
+	return (await e2eRow<{ n: number }>('select count(*) as n from evaluation_ballot where evaluation_id = ?', evaluationId)).n;
 }
 
 /** Fresh codes for the live campaign's code-only group, stored as the app stores them (hash only). */
-function addCodes(baseURL: string | undefined, evaluationId: number, count: number): string[] {
-	const db = new Database(dbFile(baseURL), { fileMustExist: true, timeout: 10_000 });
-	try {
-		const group = db.prepare('select id from evaluation_group where evaluation_id = ? and members_rate = 0 order by position limit 1').get(evaluationId) as { id: number };
-		const alphabet = '23456789ABCDEFGHJKMNPQRSTUVWXYZ';
-		const codes = Array.from({ length: count }, () => Array.from({ length: 10 }, () => alphabet[randomInt(alphabet.length)]).join(''));
-		const insert = db.prepare('insert into evaluation_code (code_hash, evaluation_id, group_id, batch, used, voided) values (?, ?, ?, 900, 0, 0)');
-		for (const code of codes) insert.run(hashCode(evaluationId, code), evaluationId, group.id);
-		return codes.map((c) => `${c.slice(0, 5)}-${c.slice(5)}`);
-	} finally {
-		db.close();
+async function addCodes(evaluationId: number, count: number): Promise<string[]> {
+	const group = await e2eRow<{ id: number }>('select id from evaluation_group where evaluation_id = ? and members_rate = 0 order by position limit 1', evaluationId);
+	const alphabet = '23456789ABCDEFGHJKMNPQRSTUVWXYZ';
+	const codes = Array.from({ length: count }, () => Array.from({ length: 10 }, () => alphabet[randomInt(alphabet.length)]).join(''));
+	for (const code of codes) {
+		await e2eRun('insert into evaluation_code (code_hash, evaluation_id, group_id, batch, used, voided) values (?, ?, ?, 900, 0, 0)', hashCode(evaluationId, code), evaluationId, group.id);
 	}
+	return codes.map((c) => `${c.slice(0, 5)}-${c.slice(5)}`);
 }
 
 /** A PDF learning report for the live campaign's first target (the demo has none). */
-function addReportPdf(baseURL: string | undefined, evaluationId: number): number {
-	const db = new Database(dbFile(baseURL), { fileMustExist: true, timeout: 10_000 });
-	try {
-		const target = db.prepare('select id from evaluation_target where evaluation_id = ? order by position limit 1').get(evaluationId) as { id: number };
-		db.prepare('insert or replace into evaluation_report_file (target_id, file_name, content, uploaded_at) values (?, ?, ?, ?)').run(
-			target.id,
-			'述学报告.pdf',
-			Buffer.from('%PDF-1.4\n%%EOF\n'),
-			Date.now()
-		);
-		return target.id;
-	} finally {
-		db.close();
-	}
+async function addReportPdf(evaluationId: number): Promise<number> {
+	const target = await e2eRow<{ id: number }>('select id from evaluation_target where evaluation_id = ? order by position limit 1', evaluationId);
+	// An upsert both databases accept (SQLite's `insert or replace` is not PostgreSQL).
+	await e2eRun(
+		`insert into evaluation_report_file (target_id, file_name, content, uploaded_at) values (?, ?, ?, ?)
+		 on conflict (target_id) do update set file_name = excluded.file_name, content = excluded.content, uploaded_at = excluded.uploaded_at`,
+		target.id,
+		'述学报告.pdf',
+		Buffer.from('%PDF-1.4\n%%EOF\n'),
+		Date.now()
+	);
+	return target.id;
 }
 
 async function phoneAs(browser: Browser, loginId: string, javaScriptEnabled = true): Promise<Page> {
@@ -179,12 +156,12 @@ test('a target rates every target including themself (the form is the same for e
 	await context.close();
 });
 
-test('two submissions of the same member at once give one ballot', async ({ browser, baseURL }) => {
-	const id = campaignId(baseURL, liveTitle);
+test('two submissions of the same member at once give one ballot', async ({ browser }) => {
+	const id = await campaignId(liveTitle);
 	const page = await phoneAs(browser, '1203');
 	await page.goto(`/evaluations/${id}/rate`);
 	await checkEverywhere(page, 0);
-	const before = ballotCount(baseURL, id);
+	const before = await ballotCount(id);
 	const replies = await page.evaluate(async () => {
 		const form = document.querySelector('form.ballot') as HTMLFormElement;
 		const post = () =>
@@ -195,7 +172,7 @@ test('two submissions of the same member at once give one ballot', async ({ brow
 	});
 	expect(replies.map((r) => r.body.type).sort()).toEqual(['failure', 'success']);
 	expect(replies.find((r) => r.body.type === 'failure')?.body.status).toBe(409);
-	expect(ballotCount(baseURL, id)).toBe(before + 1);
+	expect(await ballotCount(id)).toBe(before + 1);
 	await page.reload();
 	await expect(page.getByTestId('already-rated')).toBeVisible();
 	await page.context().close();
@@ -217,11 +194,11 @@ test('rating works without JavaScript: every target on one page, one submit, a r
 	await page.context().close();
 });
 
-test('a campaign that does not exist is a 404, and a closed one says it is closed and links its receipts', async ({ browser, baseURL }) => {
+test('a campaign that does not exist is a 404, and a closed one says it is closed and links its receipts', async ({ browser }) => {
 	const page = await phoneAs(browser, '1205');
 	const missing = await page.goto('/evaluations/999999/rate');
 	expect(missing?.status()).toBe(404);
-	const closedId = campaignId(baseURL, closedTitle);
+	const closedId = await campaignId(closedTitle);
 	await page.goto(`/evaluations/${closedId}/rate`);
 	await expect(page.getByTestId('closed')).toContainText('本次测评已于');
 	await expect(page.locator('form.ballot')).toHaveCount(0);
@@ -235,14 +212,14 @@ test('a campaign that does not exist is a 404, and a closed one says it is close
 	await page.getByLabel('查找我的回执码').fill('ZZZZ-ZZZZ-ZZZZ');
 	await expect(page.getByText('名单中没有这个回执码')).toBeVisible();
 	// Before closing, the list is not published.
-	await page.goto(`/receipts/${campaignId(baseURL, liveTitle)}`);
+	await page.goto(`/receipts/${await campaignId(liveTitle)}`);
 	await expect(page.getByTestId('receipts-pending')).toContainText('届时在此公布回执码名单');
 	await page.context().close();
 });
 
 test('rating by code: the slip’s link opens the ballot, a used code and an unknown code are refused, a racing code gives one ballot', async ({ browser, baseURL }) => {
-	const id = campaignId(baseURL, liveTitle);
-	const [code, racing] = addCodes(baseURL, id, 2) as [string, string];
+	const id = await campaignId(liveTitle);
+	const [code, racing] = (await addCodes(id, 2)) as [string, string];
 	const context = await browser.newContext({ viewport: phone });
 	const page = await context.newPage();
 
@@ -269,7 +246,7 @@ test('rating by code: the slip’s link opens the ballot, a used code and an unk
 	await expect(page.getByRole('alert')).toHaveText('此测评码已使用');
 
 	// A report's PDF opens for a code that may still rate (the code in the body), and for an eligible member.
-	const targetId = addReportPdf(baseURL, id);
+	const targetId = await addReportPdf(id);
 	const pdf = await page.request.post(`/ballot/report/${targetId}`, { form: { code: racing }, headers: { origin: new URL(baseURL ?? '').origin } });
 	expect(pdf.status()).toBe(200);
 	expect(pdf.headers()['content-type']).toBe('application/pdf');
@@ -296,7 +273,7 @@ test('rating by code: the slip’s link opens the ballot, a used code and an unk
 	expect(pdfResponse.status()).toBe(200);
 	expect(pdfResponse.request().postData()).toBe(`code=${encodeURIComponent(racing)}`);
 	await checkEverywhere(page, 0);
-	const before = ballotCount(baseURL, id);
+	const before = await ballotCount(id);
 	const replies = await page.evaluate(async () => {
 		const form = document.querySelector('form.ballot') as HTMLFormElement;
 		const post = () =>
@@ -306,6 +283,6 @@ test('rating by code: the slip’s link opens the ballot, a used code and an unk
 		return Promise.all([post(), post()]);
 	});
 	expect(replies.map((r) => r.type).sort()).toEqual(['failure', 'success']);
-	expect(ballotCount(baseURL, id)).toBe(before + 1);
+	expect(await ballotCount(id)).toBe(before + 1);
 	await context.close();
 });

@@ -51,7 +51,11 @@ export async function startUp(db: Db): Promise<() => void> {
 	// The same sweep takes the expected list of each test whose window has just closed (analytics/expected.ts).
 	const sweep = () =>
 		void submitExpired(db)
-			.then(() => takeExpectedLists(db))
+			.then((submitted) => {
+				// A count only, never who: the servers' counts add up to each expired attempt submitted once.
+				if (submitted > 0) console.log(`kaoping: the sweep submitted ${submitted} expired attempt(s).`);
+				return takeExpectedLists(db);
+			})
 			.catch((e) => console.error('kaoping: submitting expired attempts failed', e));
 	sweep();
 	const sweeping = setInterval(sweep, sweepIntervalMs).unref();
