@@ -1,5 +1,5 @@
 import { expect, test, type Browser, type Page } from '@playwright/test';
-import { demo, pageAs } from './helpers';
+import { demo, pageAs, rateAll } from './helpers';
 
 // Issue 5 from end to end, through the pages only: the committee sets up a campaign (threshold 3) with three
 // signed-in raters (the 第一中学教师第二支部 members 1206–1208) and three one-time codes; a test-run ballot is gone
@@ -18,18 +18,6 @@ function localInput(at: number): string {
 			.map((p) => [p.type, p.value])
 	);
 	return `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}`;
-}
-
-async function rateAll(page: Page, level: number) {
-	// The ballot may arrive by a plain form post (a click before the page had hydrated) and hydrate after it: choices
-	// made before that would be reset, so wait until the page has settled.
-	await expect(page.locator('form.ballot')).toBeVisible();
-	await page.waitForLoadState('networkidle');
-	for (const radio of await page.locator(`form.ballot input[type=radio][value="${level}"]`).all()) await radio.check();
-	await page.getByRole('button', { name: '提交测评' }).click();
-	const receipt = page.getByTestId('receipt');
-	await expect(receipt).toHaveText(/^[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}$/);
-	return (await receipt.textContent())?.trim() ?? '';
 }
 
 async function rateAsMember(browser: Browser, loginId: string, id: number, level: number): Promise<string> {

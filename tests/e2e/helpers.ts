@@ -37,3 +37,16 @@ export async function memberIdOf(page: Page, loginId: string): Promise<number> {
 	expect(id).toBeGreaterThan(0);
 	return id;
 }
+
+/** On an open ballot page: rates every target at one level and submits; the receipt shown. */
+export async function rateAll(page: Page, level: number): Promise<string> {
+	// The ballot may arrive by a plain form post (a click before the page had hydrated) and hydrate after it: choices
+	// made before that would be reset, so wait until the page has settled.
+	await expect(page.locator('form.ballot')).toBeVisible();
+	await page.waitForLoadState('networkidle');
+	for (const radio of await page.locator(`form.ballot input[type=radio][value="${level}"]`).all()) await radio.check();
+	await page.getByRole('button', { name: '提交测评' }).click();
+	const receipt = page.getByTestId('receipt');
+	await expect(receipt).toHaveText(/^[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}$/);
+	return (await receipt.textContent())?.trim() ?? '';
+}

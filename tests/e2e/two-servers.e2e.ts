@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { e2eDatabaseUrl, e2eOnPostgres, e2ePort, e2eServerLog } from '../../playwright.config';
 import { e2eRow, e2eRows, e2eRun } from './db';
-import { signIn } from './helpers';
+import { rateAll, signIn } from './helpers';
 
 // Issue 7: several app servers over one PostgreSQL, with no state that matters in one process. Besides the suite's
 // server (E2E_PORT), this file starts two more on E2E_PORT+1 and E2E_PORT+2 over the same database (the demo is
@@ -170,17 +170,10 @@ test('a member starts the test on one server, continues on the other with the sa
 	await page.context().close();
 });
 
-/** Rates every target at one level and submits; the receipt (as evaluation-flow.e2e.ts rates). */
+/** Rates every target of the campaign at one level and submits; the receipt. */
 async function rate(page: Page, evaluationId: number, level: number): Promise<string> {
 	await page.goto(`/evaluations/${evaluationId}/rate`);
-	await expect(page.locator('form.ballot')).toBeVisible();
-	// Choices made before the page hydrates would be reset by it: wait until it has settled.
-	await page.waitForLoadState('networkidle');
-	for (const radio of await page.locator(`form.ballot input[type=radio][value="${level}"]`).all()) await radio.check();
-	await page.getByRole('button', { name: '提交测评' }).click();
-	const receipt = page.getByTestId('receipt');
-	await expect(receipt).toHaveText(/^[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}$/);
-	return (await receipt.textContent())?.trim() ?? '';
+	return rateAll(page, level);
 }
 
 test('a ballot cast through each server counts once, and each server knows who has rated', async ({ browser }) => {

@@ -90,6 +90,17 @@ describe('throttling', () => {
 		expect((await signIn(db, { loginId: 'T001', password, address: '192.0.2.1' }, now + 10)).ok).toBe(true);
 	});
 
+	it('makes nobody wait for failures that are still free, even one recorded a moment after their clock was read', async () => {
+		const now = Date.now();
+		// Two teachers behind the school's one address: one fails at now + 5 ms, the other's request read the clock
+		// at `now` and reaches the throttle after it (on PostgreSQL they queue for the address's lock).
+		await signIn(db, { loginId: 'someone-else', password: 'x-x-x-x-x', address }, now + 5);
+		expect((await signIn(db, { loginId: 'T001', password, address }, now)).ok).toBe(true);
+		// Past the free failures the wait is real, counted from the last one.
+		for (let i = 0; i < 5; i++) await signIn(db, { loginId: 'T001', password: 'wrong-one', address: '198.51.100.9' }, now);
+		expect(await signIn(db, { loginId: 'T001', password, address: '198.51.100.9' }, now + 5)).toEqual({ ok: false, reason: 'throttled', waitSeconds: 1 });
+	});
+
 	it('forgets failures after a day of quiet', async () => {
 		const now = Date.now();
 		for (let i = 0; i < 6; i++) await signIn(db, { loginId: 'T001', password: 'wrong-one', address: `198.51.100.${i}` }, now);

@@ -55,7 +55,12 @@ export async function throttleWait(db: Db, keys: ThrottleKey[], now = Date.now()
 	for (const row of rows) {
 		const kind = keys.find((k) => k.key === row.key)?.kind ?? 'account';
 		if (now - row.last_failure_at > forgetAfterMs) continue;
-		wait = Math.max(wait, row.last_failure_at + throttleDelayMs(kind, row.failures) - now);
+		// Free failures impose no wait at all. Without this, an attempt whose clock was read just before another
+		// one's (two sign-ins from a school's one address, the later one recorded first) saw that failure a few
+		// milliseconds "in its future" and was told to wait a second.
+		const delay = throttleDelayMs(kind, row.failures);
+		if (delay === 0) continue;
+		wait = Math.max(wait, row.last_failure_at + delay - now);
 	}
 	return Math.max(0, wait);
 }
