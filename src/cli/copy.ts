@@ -3,6 +3,7 @@
 // transaction and its row counts are checked table by table (src/lib/server/db/copy.ts). Stop the servers first.
 import { copyDatabase, CopyRefused } from '../lib/server/db/copy';
 import { openDatabase } from '../lib/server/db/index';
+import { withoutPassword } from '../lib/server/db/postgres';
 
 const [from, to] = process.argv.slice(2);
 if (!from || !to || process.argv.length > 4) {
@@ -14,8 +15,6 @@ if (from === to) {
 	process.exit(2);
 }
 
-/** A URL without its password, for printing. */
-const shown = (url: string) => url.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');
 const source = openDatabase(from).db;
 const target = openDatabase(to).db;
 const started = performance.now();
@@ -25,7 +24,7 @@ try {
 		total += rows;
 		console.log(`${table.padEnd(28)} ${String(rows).padStart(10)}`);
 	});
-	console.log(`copied ${total} rows from ${shown(from)} to ${shown(to)} in ${((performance.now() - started) / 1000).toFixed(1)} s; row counts match`);
+	console.log(`copied ${total} rows from ${withoutPassword(from)} to ${withoutPassword(to)} in ${((performance.now() - started) / 1000).toFixed(1)} s; row counts match`);
 } catch (e) {
 	console.error(`db:copy: ${e instanceof CopyRefused ? 'refused: ' : ''}${e instanceof Error ? e.message : String(e)}`);
 	process.exitCode = 1;

@@ -12,7 +12,7 @@ import { loadStarterBank } from '../../src/lib/server/bank/starter';
 import type { QuestionType } from '../../src/lib/server/bank/types';
 import { copyDatabase } from '../../src/lib/server/db/copy';
 import { openDatabase } from '../../src/lib/server/db/index';
-import { isPostgresUrl } from '../../src/lib/server/db/postgres';
+import { isPostgresUrl, withoutPassword } from '../../src/lib/server/db/postgres';
 import { migrateToLatest } from '../../src/lib/server/db/migrate';
 import { startAttempt } from '../../src/lib/server/exams/attempts';
 import { typeOrder, type BlueprintRow } from '../../src/lib/server/exams/papers';
@@ -37,7 +37,7 @@ export async function serverDatabase(file: string): Promise<{ url: string; postg
 	try {
 		const copied = await copyDatabase(from, to);
 		const rows = copied.reduce((n, t) => n + t.rows, 0);
-		console.log(`copied the set-up to PostgreSQL (${url.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@')}): ${rows} rows in ${((performance.now() - started) / 1000).toFixed(0)} s`);
+		console.log(`copied the set-up to PostgreSQL (${withoutPassword(url)}): ${rows} rows in ${((performance.now() - started) / 1000).toFixed(0)} s`);
 	} finally {
 		await Promise.all([from.destroy(), to.destroy()]);
 	}

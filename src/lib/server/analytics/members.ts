@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { Db } from '../db';
 import { unitInScope, type Scope } from '../org/scope';
 import { unitTree } from '../org/units';
-import { countedQuarters, countedTests, missingMembers, settleExpired, type CountedTest } from './counted';
+import { countedTests, missingMembers, settleExpired, type CountedTest } from './counted';
 
 // The member table (党员成绩): each member in the viewer's scope with their score in each of the last eight counted
 // quarters, the tests they missed, their latest score and its change. The rules (README.md, "Member table"):
@@ -94,7 +94,9 @@ function closedFor(test: TableTest, memberId: number, now: number): boolean {
 
 /** The members in scope that pass the filter, sorted, with their misses (rules at the top). */
 async function memberIndex(db: Db, scope: Scope, filter: MemberTableFilter, now: number, byIdUpTo: number): Promise<MemberIndex> {
-	const quarters = (await countedQuarters(db)).slice(-memberTableQuarters);
+	// The counted tests once; the table's quarters are the last eight they fall in.
+	const counted = await countedTests(db);
+	const quarters = [...new Set(counted.map((t) => t.quarter))].slice(-memberTableQuarters);
 	const none: MemberIndex = { quarters, testsOf: [], entries: [], missedMembers: 0, paths: new Map() };
 	if (scope.kind === 'none') return none;
 	await settleExpired(db, now);
@@ -103,7 +105,7 @@ async function memberIndex(db: Db, scope: Scope, filter: MemberTableFilter, now:
 	const units = unitsWanted(tree, scope, filter.unitId);
 	if (units?.size === 0) return none;
 
-	const tests = await countedTests(db, quarters);
+	const tests = counted.filter((t) => quarters.includes(t.quarter));
 	const ids = tests.map((t) => t.id);
 	const [missingOf, closing] = await Promise.all([missingMembers(db, ids), closingTimes(db, tests)]);
 	const flat = tests.map((t, index): TableTest => ({ ...t, index, missing: missingOf.get(t.id) ?? new Set(), closing: closing.get(t.id) }));

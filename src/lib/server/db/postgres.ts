@@ -8,6 +8,11 @@ export function isPostgresUrl(databaseUrl: string): boolean {
 	return /^postgres(ql)?:\/\//i.test(databaseUrl);
 }
 
+/** A database URL fit to print: the password, if any, replaced by asterisks. */
+export function withoutPassword(databaseUrl: string): string {
+	return databaseUrl.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');
+}
+
 const int8 = 20;
 
 /**
