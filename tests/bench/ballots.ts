@@ -7,13 +7,15 @@
 // Ends with `ballots: n=1000 p50=<ms> p95=<ms> p99=<ms> errors=<n>`.
 //
 // Knobs (environment): BENCH_PORT (4320), BENCH_BALLOTS (1000, half members and half codes), BENCH_SECONDS (60).
-import Database from 'better-sqlite3';
+// DATABASE_URL=postgres://… (an empty database) runs it on PostgreSQL: the set-up is copied there (serverDatabase).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { Agent } from 'node:http';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ballotBody, postBallot, prepareBallotLoad } from './ballot-load';
-import { ensureBuilt, machineLoad, percentile, showUsage, sleep, startServer, stopServer, usageMeter, type Server } from './exam-load';
+import { sql } from 'kysely';
+import { openDatabase } from '../../src/lib/server/db';
+import { ensureBuilt, machineLoad, percentile, serverDatabase, showUsage, sleep, startServer, stopServer, usageMeter, type Server } from './exam-load';
 
 const port = Number(process.env.BENCH_PORT ?? 4320);
 const total = Number(process.env.BENCH_BALLOTS ?? 1000);
@@ -35,7 +37,9 @@ try {
 	console.log(
 		`set-up: ${load.members.length} members with sessions, ${load.codes.length} codes, ${load.targetIds.length} targets × ${load.criterionIds.length} criteria, in ${((performance.now() - started) / 1000).toFixed(1)} s`
 	);
-	server = await startServer(file, port);
+	const database = await serverDatabase(file);
+	server = await startServer(database.url, port);
+	console.log(`server: on ${database.postgres ? 'PostgreSQL' : 'the SQLite file'}`);
 	const agent = new Agent({ keepAlive: true, maxSockets: 64, maxFreeSockets: 64 });
 
 	// Who casts when: every rater once, in random order, at sorted uniform times (a Poisson process with n fixed).
@@ -77,11 +81,17 @@ try {
 	const usage = stop();
 	agent.destroy();
 
-	const db = new Database(file, { readonly: true });
-	const stored = (db.prepare('select count(*) as n from evaluation_ballot where evaluation_id = ?').get(load.evaluationId) as { n: number }).n;
-	const participation = (db.prepare('select count(*) as n from evaluation_participation where evaluation_id = ?').get(load.evaluationId) as { n: number }).n;
-	const used = (db.prepare('select count(*) as n from evaluation_code where evaluation_id = ? and used = 1').get(load.evaluationId) as { n: number }).n;
-	db.close();
+	const { db } = openDatabase(database.url);
+	const count = async (table: 'evaluation_ballot' | 'evaluation_participation' | 'evaluation_code') => {
+		let query = db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).where('evaluation_id', '=', load.evaluationId);
+		// Codes: the used ones.
+		if (table === 'evaluation_code') query = query.where(sql.ref('used'), '=', 1);
+		return Number((await query.executeTakeFirstOrThrow()).n);
+	};
+	const stored = await count('evaluation_ballot');
+	const participation = await count('evaluation_participation');
+	const used = await count('evaluation_code');
+	await db.destroy();
 
 	latencies.sort((a, b) => a - b);
 	const ms = (x: number) => x.toFixed(1);

@@ -4,6 +4,8 @@ import { demo, pageAs } from './helpers';
 test('the committee creates, renames, moves and archives a unit', async ({ browser }) => {
 	const page = await pageAs(browser, demo.committee);
 	await page.goto('/units');
+	// Hydration sets each <details> to what the page's data says, closing one opened before it ran: wait for it.
+	await page.waitForLoadState('networkidle');
 	// The unit's own card, found by its name in bold (every card also lists all units in its move picker).
 	const unitItem = (name: string) => page.locator('.tree li', { has: page.locator(`strong:text-is("${name}")`) });
 	const manage = async (name: string) => {

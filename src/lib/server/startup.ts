@@ -1,7 +1,7 @@
 import { takeExpectedLists } from './analytics/expected';
 import type { Db } from './db';
 import { readConfig } from './config';
-import { withStartupLock } from './db/dialect';
+import { forgetOldRowVersions, withStartupLock } from './db/dialect';
 import { migrateToLatest } from './db/migrate';
 import { generateTemporaryPassword } from './auth/password';
 import { deleteExpiredSessions } from './auth/session';
@@ -12,6 +12,7 @@ import { loadStarterBank } from './bank/starter';
 import { submitExpired } from './exams/attempts';
 import { seedDemoExams } from './demo/exams';
 import { seedDemoEvaluations } from './demo/evaluations';
+import { ballotTables } from './evaluations/ballots';
 
 /** How often expired attempts are submitted; pages and saves also submit an expired attempt they touch. */
 export const sweepIntervalMs = 10_000;
@@ -43,6 +44,9 @@ export async function startUp(db: Db): Promise<() => void> {
 		await deleteExpiredSessions(db);
 		await forgetOldFailures(db);
 		await forgetOldDevices(db);
+		// Each ballot drops its tables' earlier row versions, except those a transaction running then could
+		// still see (evaluations/README.md); this drops those too, whatever the last ballot left.
+		await forgetOldRowVersions(db, ballotTables);
 	};
 	await cleanUp();
 	const cleaning = setInterval(() => void cleanUp().catch((e) => console.error('kaoping: clean-up failed', e)), 60 * 60 * 1000).unref();

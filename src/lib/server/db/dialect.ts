@@ -1,4 +1,5 @@
 import { PostgresAdapter, sql, type Expression, type Kysely, type RawBuilder } from 'kysely';
+import { emptyWriteAheadLog } from './sqlite';
 
 // Where SQLite and PostgreSQL really differ, the difference lives here, one small function each, so that the
 // domain modules keep one query for both databases. Every function takes the Kysely instance (or transaction)
@@ -77,6 +78,36 @@ export async function rewriteInKeyOrder(
 	const values = sql.join(columns.map((_, i) => sql`value ->> ${sql.lit(i)}`));
 	const keyIndex = columns.indexOf(key);
 	await sql`insert into ${t} (${list}) select ${scope.value}, ${values} from json_each(${rows[0]?.rows ?? '[]'}) order by value ->> ${sql.lit(keyIndex)}`.execute(trx);
+}
+
+/**
+ * Makes the database forget the earlier versions of rows that were rewritten or deleted, as far as the database
+ * itself can: for the ballot tables after each ballot (evaluations/README.md), where an earlier version would say
+ * which rows were written together.
+ *
+ * - SQLite: the write-ahead log is what keeps them (a ballot's commit holds its pages); it is emptied
+ *   (emptyWriteAheadLog in db/sqlite.ts). The tables need nothing: rows deleted are wiped inside their pages
+ *   (secure_delete = FAST).
+ * - PostgreSQL: an update or delete leaves the old row version, with its transaction id, in the table's pages
+ *   until vacuum, and a plain VACUUM frees the space without clearing its bytes. VACUUM FULL writes each table
+ *   anew with its live rows only (and its indexes) and drops the old files. It keeps the versions a transaction
+ *   still running may see, and skips a table another transaction is writing (SKIP_LOCKED: waiting for it would
+ *   make every reader of the table queue behind the vacuum); the next call, by the next ballot or the hourly
+ *   clean-up, takes what was left. It cannot run inside a transaction. No session setting (a lock timeout), so
+ *   it stays right behind PgBouncer in transaction mode.
+ */
+export async function forgetOldRowVersions(db: Kysely<any>, tables: readonly string[]): Promise<void> {
+	if (!isPostgres(db)) {
+		await emptyWriteAheadLog(db);
+		return;
+	}
+	try {
+		await sql`vacuum (full, skip_locked) ${sql.join(tables.map((t) => sql.table(t)))}`.execute(db);
+	} catch (e) {
+		// After a ballot has been committed and acknowledged: never its failure. The message names the
+		// statement's trouble (a lost connection, a disk full), never a row.
+		console.error(`kaoping: rewriting the ballot tables failed: ${e instanceof Error ? e.message : String(e)}`);
+	}
 }
 
 /**

@@ -35,6 +35,37 @@ describe('castBallot', () => {
 		expect(ok && ok.ok && ok.receipt).toMatch(/^[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}$/);
 	});
 
+	it('gives each of many ballots arriving at once its own answer, cast together in batches', async () => {
+		const f = await makeCampaign(opened.db, {
+			targets: [leader],
+			groups: [{ name: '党员', unitIds: [unitId] }, { name: '教职工群众', membersRate: false }],
+			codes: { 1: 1 }
+		});
+		const [code] = f.codes.get(f.groupIds[1] as number) as string[];
+		const member = (i: number) => ({ kind: 'member' as const, memberId: raters[i] as number });
+		const partial = fullBallot(f);
+		delete partial.ratings[f.targetIds[0] as number];
+		const results = await Promise.all([
+			castBallot(opened.db, f.id, member(0), fullBallot(f)),
+			castBallot(opened.db, f.id, member(1), fullBallot(f, 1)),
+			castBallot(opened.db, f.id, member(0), fullBallot(f, 2)),
+			castBallot(opened.db, f.id, { kind: 'code', code: code as string }, fullBallot(f, 3)),
+			castBallot(opened.db, f.id, { kind: 'code', code: code as string }, fullBallot(f, 3)),
+			castBallot(opened.db, f.id, member(2), partial),
+			castBallot(opened.db, f.id, member(3), fullBallot(f, 2))
+		]);
+		expect(results.map((r) => (r.ok ? 'ok' : r.problem))).toEqual(['ok', 'ok', 'already_rated', 'ok', 'code_used', 'incomplete', 'ok']);
+		const receipts = results.flatMap((r) => (r.ok ? [r.receipt] : []));
+		expect(new Set(receipts).size).toBe(4);
+		const stored = await opened.db.selectFrom('evaluation_receipt').select('code').where('evaluation_id', '=', f.id).orderBy('code').execute();
+		expect(stored.map((r) => r.code)).toEqual([...receipts].sort());
+		expect(await opened.db.selectFrom('evaluation_ballot').select('id').where('evaluation_id', '=', f.id).execute()).toHaveLength(4);
+		const rated = await Promise.all(raters.map((id) => hasRated(opened.db, f.id, id)));
+		expect(rated).toEqual([true, true, false, true]);
+		// The member whose ballot was incomplete rates afterwards as usual.
+		expect(await castBallot(opened.db, f.id, member(2), fullBallot(f))).toMatchObject({ ok: true });
+	});
+
 	it('refuses members outside the rater groups, incomplete ballots and levels outside the scale', async () => {
 		const other = await makeUnit(opened.db, { name: '二支部', kind: 'branch' });
 		const outsider = await makeMember(opened.db, { unitId: other });

@@ -1,7 +1,8 @@
 import { sql } from 'kysely';
 import type { Db } from '../db';
 import type { Evaluation, EvaluationKind, EvaluationStatus, Role } from '../db/schema';
-import { isClosed, isLocked, parseLevels, wipeBallots } from './ballots';
+import { forgetOldRowVersions } from '../db/dialect';
+import { ballotTables, isClosed, isLocked, parseLevels, wipeBallots } from './ballots';
 import { generateCodes, maxCodesPerBatch } from './codes';
 import { defaultCriteria, defaultGroupNames, defaultThreshold, minThreshold } from './defaults';
 import { computeEligible, parseIdList, parseRoleList, snapshotEligible } from './eligibility';
@@ -587,7 +588,7 @@ export async function startTrial(db: Db, evaluationId: number, now = Date.now())
  * the window only.
  */
 export async function startLive(db: Db, evaluationId: number, now = Date.now()): Promise<RunResult> {
-	return db.transaction().execute(async (trx): Promise<RunResult> => {
+	const result = await db.transaction().execute(async (trx): Promise<RunResult> => {
 		const row = await trx.selectFrom('evaluation').select(['status', 'closes_at']).where('id', '=', evaluationId).executeTakeFirst();
 		if (!row) return { ok: false, problem: 'not_found' };
 		if (row.status === 'live') return { ok: false, problem: 'status' };
@@ -599,11 +600,14 @@ export async function startLive(db: Db, evaluationId: number, now = Date.now()):
 		await trx.updateTable('evaluation').set({ status: 'live', updated_at: now }).where('id', '=', evaluationId).execute();
 		return { ok: true, eligible };
 	});
+	// The test ballots' deleted rows, gone from the database too (wipeBallots).
+	if (result.ok) await forgetOldRowVersions(db, ballotTables);
+	return result;
 }
 
 /** Back to draft from the test run, or from the real run while no real ballot is in. The test ballots go too. */
 export async function backToDraft(db: Db, evaluationId: number, now = Date.now()): Promise<RunResult> {
-	return db.transaction().execute(async (trx): Promise<RunResult> => {
+	const result = await db.transaction().execute(async (trx): Promise<RunResult> => {
 		const row = await trx.selectFrom('evaluation').select('status').where('id', '=', evaluationId).executeTakeFirst();
 		if (!row) return { ok: false, problem: 'not_found' };
 		if (row.status === 'draft') return { ok: false, problem: 'status' };
@@ -613,6 +617,9 @@ export async function backToDraft(db: Db, evaluationId: number, now = Date.now()
 		await trx.updateTable('evaluation').set({ status: 'draft', updated_at: now }).where('id', '=', evaluationId).execute();
 		return { ok: true, eligible: 0 };
 	});
+	// The test ballots' deleted rows, gone from the database too (wipeBallots).
+	if (result.ok) await forgetOldRowVersions(db, ballotTables);
+	return result;
 }
 
 export { defaultThreshold, minThreshold, maxCodesPerBatch };

@@ -3,24 +3,34 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { Db } from '../db';
 import { freshDatabase, makeMember, makeUnit, onPostgres } from '../testing/db';
 import { fullBallot, makeCampaign, type CampaignFixture } from '../testing/evaluations';
-import { castBallot } from './ballots';
+import { ballotTables, castBallot } from './ballots';
+import { startLive } from './campaigns';
 
 // What any SQL user can read on PostgreSQL besides the columns (README.md beside this file): each row version
 // carries the id of the transaction that wrote it (xmin) and has a place in the table (ctid). A ballot and the
 // participation row written in one transaction would share an xmin, and places taken in the order of writing
 // would give the order of casting. After castBallot's rewrite, every live row of the campaign carries the last
 // ballot's transaction id and the rows sit in the order of their keys.
+// A database superuser reads more: the pages themselves (pageinspect), where the versions a rewrite or a delete
+// left behind would keep their transaction ids and contents until vacuum. castBallot and the wipe of the test run
+// have each table written anew (forgetOldRowVersions), so the pages hold the live rows and nothing else.
 // PostgreSQL only: SQLite has neither; anonymity.test.ts reads its file's bytes instead.
 
 let db: Db;
 let f: CampaignFixture;
 let members: number[];
+let unitId: number;
 
 beforeEach(async (ctx) => {
 	ctx.skip(!onPostgres, 'PostgreSQL row versions (xmin, ctid); anonymity.test.ts covers the SQLite file');
 	db = (await freshDatabase()).db;
+	// Autovacuum's ANALYZE, run at any moment on a fresh database, holds a snapshot while it reads a table, and
+	// VACUUM FULL keeps the row versions that snapshot may see (forgetOldRowVersions: the next call drops them).
+	// Off for this database's tables, so that what the pages hold depends on the product's calls alone.
+	const tables = await sql<{ name: string }>`select tablename as name from pg_tables where schemaname = 'public'`.execute(db);
+	for (const { name } of tables.rows) await sql`alter table ${sql.table(name)} set (autovacuum_enabled = off)`.execute(db);
 	const root = await makeUnit(db, { name: '党委', kind: 'committee' });
-	const unitId = await makeUnit(db, { name: '教工支部', kind: 'branch', parentId: root });
+	unitId = await makeUnit(db, { name: '教工支部', kind: 'branch', parentId: root });
 	const leader = await makeMember(db, { unitId: root, isLeader: true });
 	members = [];
 	for (let i = 0; i < 12; i++) members.push(await makeMember(db, { unitId }));
@@ -65,5 +75,49 @@ describe('ballots on PostgreSQL', () => {
 		const results = await Promise.all(members.map((memberId) => castBallot(db, f.id, { kind: 'member', memberId }, fullBallot(f, 2))));
 		expect(results.every((r) => r.ok)).toBe(true);
 		await expectUnlinked(members.length);
+	});
+});
+
+/** Every row version in a table's pages, live or not: its line pointer's state, transaction ids and bytes. */
+async function pageItems(table: string) {
+	await sql`create extension if not exists pageinspect`.execute(db);
+	const { rows } = await sql<{ lp_flags: number; t_xmin: string | null; t_xmax: string | null; t_data: Buffer | null }>`
+		select i.lp_flags, i.t_xmin::text as t_xmin, i.t_xmax::text as t_xmax, i.t_data
+		from generate_series(0, (pg_relation_size(${table}::regclass) / current_setting('block_size')::int)::int - 1) as b(n),
+			lateral heap_page_items(get_raw_page(${table}, b.n)) as i`.execute(db);
+	return rows;
+}
+
+describe('the pages of the ballot tables on PostgreSQL', () => {
+	it('hold only the live rows after each ballot: no earlier version with its transaction id', async () => {
+		for (const memberId of members.slice(0, 6)) {
+			expect(await castBallot(db, f.id, { kind: 'member', memberId }, fullBallot(f, 1))).toMatchObject({ ok: true });
+		}
+		for (const table of ballotTables) {
+			const items = await pageItems(table);
+			const { rows } = await sql<{ n: number }>`select count(*)::int as n from ${sql.table(table)}`.execute(db);
+			expect(items.length, `${table}: one item per live row`).toBe(rows[0]?.n);
+			expect(items.every((i) => i.lp_flags === 1 && i.t_xmax === '0'), `${table}: no dead or deleted version`).toBe(true);
+		}
+		const xmins = new Set((await pageItems('evaluation_participation')).map((i) => i.t_xmin));
+		expect(xmins.size, 'every participation version carries the last ballot’s transaction id').toBe(1);
+	});
+
+	it('hold nothing of the test run’s ballots once the real run starts', async () => {
+		const trial = await makeCampaign(db, { targets: f.targetIds, groups: [{ name: '党员', unitIds: [unitId] }], status: 'trial', commentsEnabled: true });
+		const secret = '试测评论甲乙丙丁';
+		for (const memberId of members.slice(0, 4)) {
+			const ballot = fullBallot(trial, 1);
+			ballot.comments[trial.targetIds[0] as number] = secret;
+			expect(await castBallot(db, trial.id, { kind: 'member', memberId }, ballot)).toMatchObject({ ok: true });
+		}
+		const bytes = async () => Buffer.concat((await pageItems('evaluation_ballot')).map((i) => i.t_data ?? Buffer.alloc(0)));
+		expect((await bytes()).includes(Buffer.from(secret)), 'the comment is there while the test run lasts').toBe(true);
+		expect(await startLive(db, trial.id)).toMatchObject({ ok: true });
+		expect(await db.selectFrom('evaluation_ballot').select('id').where('evaluation_id', '=', trial.id).execute()).toEqual([]);
+		expect((await bytes()).includes(Buffer.from(secret)), 'no version of a wiped ballot is left in the pages').toBe(false);
+		const raw = await sql<{ page: Buffer }>`select get_raw_page('evaluation_ballot', b.n) as page
+			from generate_series(0, (pg_relation_size('evaluation_ballot') / current_setting('block_size')::int)::int - 1) as b(n)`.execute(db);
+		expect(Buffer.concat(raw.rows.map((r) => r.page)).includes(Buffer.from(secret)), 'nor any of its bytes').toBe(false);
 	});
 });
