@@ -130,17 +130,24 @@ async function castWaiting(db: Db, evaluationId: number, campaigns: Map<number, 
 	const queue = campaigns.get(evaluationId) as Waiting[];
 	while (queue.length > 0) {
 		const batch = queue.splice(0);
+		let results: CastResult[];
 		try {
-			const results = await castBatch(db, evaluationId, batch);
-			// SQLite's write-ahead log would hold this commit (participation and ballots together) until the next
-			// checkpoint, and PostgreSQL's tables the rewritten rows' earlier versions, each with the transaction id
-			// of the ballots that wrote it, until vacuum; gone now (README.md). Best effort: a backup reading the
-			// SQLite file or a transaction running on PostgreSQL defers it to the next ballot.
-			if (results.some((r) => r.ok)) await forgetOldRowVersions(db, ballotTables);
-			batch.forEach((entry, i) => entry.resolve(results[i] as CastResult));
+			results = await castBatch(db, evaluationId, batch);
 		} catch (error) {
 			for (const entry of batch) entry.reject(error);
+			continue;
 		}
+		// SQLite's write-ahead log would hold this commit (participation and ballots together) until the next
+		// checkpoint, and PostgreSQL's tables the rewritten rows' earlier versions, each with the transaction id
+		// of the ballots that wrote it, until vacuum; gone now (README.md). Best effort: a backup reading the
+		// SQLite file or a transaction running on PostgreSQL defers it to the next ballot. The ballots are in
+		// either way, so its failure is logged (a message, no row) and never theirs.
+		if (results.some((r) => r.ok)) {
+			await forgetOldRowVersions(db, ballotTables).catch((e: unknown) =>
+				console.error(`kaoping: emptying the ballot tables' old versions failed: ${e instanceof Error ? e.message : String(e)}`)
+			);
+		}
+		batch.forEach((entry, i) => entry.resolve(results[i] as CastResult));
 	}
 	campaigns.delete(evaluationId);
 }
