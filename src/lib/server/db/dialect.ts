@@ -94,19 +94,20 @@ export async function rewriteInKeyOrder(
  *   still running may see, and skips a table another transaction is writing (SKIP_LOCKED: waiting for it would
  *   make every reader of the table queue behind the vacuum); the next call, by the next ballot or the hourly
  *   clean-up, takes what was left. It cannot run inside a transaction. No session setting (a lock timeout), so
- *   it stays right behind PgBouncer in transaction mode.
+ *   it stays right behind PgBouncer in transaction mode. It locks each table against every campaign's reads and
+ *   writes while it copies it, and writes the whole table to the WAL again.
+ * - Never throws once called outside a transaction: a failure is logged (no row) and the next call catches up.
  */
 export async function forgetOldRowVersions(db: Kysely<any>, tables: readonly string[]): Promise<void> {
-	if (!isPostgres(db)) {
-		await emptyWriteAheadLog(db);
-		return;
-	}
+	// Neither database can do it inside a transaction (VACUUM refuses; a checkpoint waits for it to end).
+	if (db.isTransaction) throw new Error('forgetOldRowVersions runs after the transaction has committed');
 	try {
-		await sql`vacuum (full, skip_locked) ${sql.join(tables.map((t) => sql.table(t)))}`.execute(db);
+		if (isPostgres(db)) await sql`vacuum (full, skip_locked) ${sql.join(tables.map((t) => sql.table(t)))}`.execute(db);
+		else await emptyWriteAheadLog(db);
 	} catch (e) {
-		// After a ballot has been committed and acknowledged: never its failure. The message names the
-		// statement's trouble (a lost connection, a disk full), never a row.
-		console.error(`kaoping: rewriting the ballot tables failed: ${e instanceof Error ? e.message : String(e)}`);
+		// Called after the rows it is about have been committed and acknowledged: never their failure. The
+		// message names the statement's trouble (a lost connection, a full disk), never a row.
+		console.error(`kaoping: forgetting the old row versions of ${tables.join(', ')} failed: ${e instanceof Error ? e.message : String(e)}`);
 	}
 }
 

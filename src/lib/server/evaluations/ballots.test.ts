@@ -45,16 +45,18 @@ describe('castBallot', () => {
 		const member = (i: number) => ({ kind: 'member' as const, memberId: raters[i] as number });
 		const partial = fullBallot(f);
 		delete partial.ratings[f.targetIds[0] as number];
+		// The first is cast at once, alone; the others arrive while it is being cast and form the next batch, where
+		// a member and a code each come twice.
 		const results = await Promise.all([
+			castBallot(opened.db, f.id, member(3), fullBallot(f, 2)),
 			castBallot(opened.db, f.id, member(0), fullBallot(f)),
-			castBallot(opened.db, f.id, member(1), fullBallot(f, 1)),
 			castBallot(opened.db, f.id, member(0), fullBallot(f, 2)),
+			castBallot(opened.db, f.id, member(1), fullBallot(f, 1)),
 			castBallot(opened.db, f.id, { kind: 'code', code: code as string }, fullBallot(f, 3)),
 			castBallot(opened.db, f.id, { kind: 'code', code: code as string }, fullBallot(f, 3)),
-			castBallot(opened.db, f.id, member(2), partial),
-			castBallot(opened.db, f.id, member(3), fullBallot(f, 2))
+			castBallot(opened.db, f.id, member(2), partial)
 		]);
-		expect(results.map((r) => (r.ok ? 'ok' : r.problem))).toEqual(['ok', 'ok', 'already_rated', 'ok', 'code_used', 'incomplete', 'ok']);
+		expect(results.map((r) => (r.ok ? 'ok' : r.problem))).toEqual(['ok', 'ok', 'already_rated', 'ok', 'ok', 'code_used', 'incomplete']);
 		const receipts = results.flatMap((r) => (r.ok ? [r.receipt] : []));
 		expect(new Set(receipts).size).toBe(4);
 		const stored = await opened.db.selectFrom('evaluation_receipt').select('code').where('evaluation_id', '=', f.id).orderBy('code').execute();
@@ -64,6 +66,24 @@ describe('castBallot', () => {
 		expect(rated).toEqual([true, true, false, true]);
 		// The member whose ballot was incomplete rates afterwards as usual.
 		expect(await castBallot(opened.db, f.id, member(2), fullBallot(f))).toMatchObject({ ok: true });
+	});
+
+	it('casts the others of a batch when one ballot of it fails unexpectedly, and answers that one with the error', async () => {
+		const f = await makeCampaign(opened.db, { targets: [leader] });
+		const member = (i: number) => ({ kind: 'member' as const, memberId: raters[i] as number });
+		// A ballot whose reading throws: any unexpected failure inside the batch's transaction rolls all of it back.
+		const broken = { ...fullBallot(f), get ratings(): never { throw new Error('broken ballot'); } };
+		const settled = await Promise.allSettled([
+			castBallot(opened.db, f.id, member(3), fullBallot(f)),
+			castBallot(opened.db, f.id, member(0), fullBallot(f)),
+			castBallot(opened.db, f.id, member(1), broken),
+			castBallot(opened.db, f.id, member(2), fullBallot(f, 1))
+		]);
+		expect(settled.map((s) => (s.status === 'fulfilled' ? (s.value.ok ? 'ok' : s.value.problem) : (s.reason as Error).message))).toEqual(['ok', 'ok', 'broken ballot', 'ok']);
+		expect(await opened.db.selectFrom('evaluation_ballot').select('id').where('evaluation_id', '=', f.id).execute()).toHaveLength(3);
+		expect(await Promise.all(raters.map((id) => hasRated(opened.db, f.id, id)))).toEqual([true, false, true, true]);
+		// The campaign goes on taking ballots.
+		expect(await castBallot(opened.db, f.id, member(1), fullBallot(f))).toMatchObject({ ok: true });
 	});
 
 	it('refuses members outside the rater groups, incomplete ballots and levels outside the scale', async () => {

@@ -128,28 +128,38 @@ const waiting = new WeakMap<Db, Map<number, Waiting[]>>();
 
 async function castWaiting(db: Db, evaluationId: number, campaigns: Map<number, Waiting[]>): Promise<void> {
 	const queue = campaigns.get(evaluationId) as Waiting[];
-	while (queue.length > 0) {
-		const batch = queue.splice(0);
-		let results: CastResult[];
-		try {
-			results = await castBatch(db, evaluationId, batch);
-		} catch (error) {
-			for (const entry of batch) entry.reject(error);
-			continue;
+	try {
+		while (queue.length > 0) {
+			const batch = queue.splice(0);
+			// On PostgreSQL one failing statement aborts the whole transaction: a batch that fails is cast again
+			// one ballot at a time, so that one rater's failure is nobody else's.
+			const outcome = await castSettled(db, evaluationId, batch);
+			if (outcome === 'failed') for (const entry of batch) await castSettled(db, evaluationId, [entry], true);
 		}
-		// SQLite's write-ahead log would hold this commit (participation and ballots together) until the next
-		// checkpoint, and PostgreSQL's tables the rewritten rows' earlier versions, each with the transaction id
-		// of the ballots that wrote it, until vacuum; gone now (README.md). Best effort: a backup reading the
-		// SQLite file or a transaction running on PostgreSQL defers it to the next ballot. The ballots are in
-		// either way, so its failure is logged (a message, no row) and never theirs.
-		if (results.some((r) => r.ok)) {
-			await forgetOldRowVersions(db, ballotTables).catch((e: unknown) =>
-				console.error(`kaoping: emptying the ballot tables' old versions failed: ${e instanceof Error ? e.message : String(e)}`)
-			);
-		}
-		batch.forEach((entry, i) => entry.resolve(results[i] as CastResult));
+	} finally {
+		campaigns.delete(evaluationId);
 	}
-	campaigns.delete(evaluationId);
+}
+
+/**
+ * Casts the batch and answers its callers, unless it failed and `last` is not set (the caller then retries).
+ * After the commit, the database forgets the rows' earlier versions before anyone is answered: SQLite's
+ * write-ahead log would hold this commit (participation and ballots together) until the next checkpoint, and
+ * PostgreSQL's tables the rewritten rows' earlier versions, each with the transaction id of the ballots that
+ * wrote it, until vacuum (README.md).
+ */
+async function castSettled(db: Db, evaluationId: number, batch: readonly Waiting[], last = batch.length === 1): Promise<'done' | 'failed'> {
+	let results: CastResult[];
+	try {
+		results = await castBatch(db, evaluationId, batch);
+	} catch (error) {
+		if (!last) return 'failed';
+		for (const entry of batch) entry.reject(error);
+		return 'done';
+	}
+	if (results.some((r) => r.ok)) await forgetOldRowVersions(db, ballotTables);
+	batch.forEach((entry, i) => entry.resolve(results[i] as CastResult));
+	return 'done';
 }
 
 function castBatch(db: Db, evaluationId: number, batch: readonly Waiting[]): Promise<CastResult[]> {

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../db';
 import type { Evaluation, EvaluationKind, EvaluationStatus, Role } from '../db/schema';
-import { forgetOldRowVersions } from '../db/dialect';
+import { forgetOldRowVersions, lockKeys } from '../db/dialect';
 import { ballotTables, isClosed, isLocked, parseLevels, wipeBallots } from './ballots';
 import { generateCodes, maxCodesPerBatch } from './codes';
 import { defaultCriteria, defaultGroupNames, defaultThreshold, minThreshold } from './defaults';
@@ -589,6 +589,8 @@ export async function startTrial(db: Db, evaluationId: number, now = Date.now())
  */
 export async function startLive(db: Db, evaluationId: number, now = Date.now()): Promise<RunResult> {
 	const result = await db.transaction().execute(async (trx): Promise<RunResult> => {
+		// After any batch of ballots being cast (ballots.ts): one read as a test ballot must not land after the wipe.
+		await lockKeys(trx, 'evaluation_ballot', [evaluationId]);
 		const row = await trx.selectFrom('evaluation').select(['status', 'closes_at']).where('id', '=', evaluationId).executeTakeFirst();
 		if (!row) return { ok: false, problem: 'not_found' };
 		if (row.status === 'live') return { ok: false, problem: 'status' };
@@ -608,6 +610,8 @@ export async function startLive(db: Db, evaluationId: number, now = Date.now()):
 /** Back to draft from the test run, or from the real run while no real ballot is in. The test ballots go too. */
 export async function backToDraft(db: Db, evaluationId: number, now = Date.now()): Promise<RunResult> {
 	const result = await db.transaction().execute(async (trx): Promise<RunResult> => {
+		// After any batch of ballots being cast (ballots.ts): one read as a test ballot must not land after the wipe.
+		await lockKeys(trx, 'evaluation_ballot', [evaluationId]);
 		const row = await trx.selectFrom('evaluation').select('status').where('id', '=', evaluationId).executeTakeFirst();
 		if (!row) return { ok: false, problem: 'not_found' };
 		if (row.status === 'draft') return { ok: false, problem: 'status' };

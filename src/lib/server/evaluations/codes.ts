@@ -1,5 +1,6 @@
 import { createHash, randomInt } from 'node:crypto';
 import type { Db } from '../db';
+import { lockKeys } from '../db/dialect';
 
 // One-time ballot codes (一次性测评码) for raters without accounts. A code is shown once, on the printed slips,
 // and stored only as a hash; using it sets `used` and records nothing else. Slips are handed out at random in the
@@ -63,16 +64,22 @@ export async function generateCodes(db: Db, evaluationId: number, groupId: numbe
 	});
 }
 
-/** Voids the unused codes of a batch (a lost print-out). Used codes stay counted. */
+/**
+ * Voids the unused codes of a batch (a lost print-out). Used codes stay counted. Under the campaign's ballot lock
+ * (ballots.ts), so that it waits for a batch of ballots marking codes used instead of deadlocking with it.
+ */
 export async function voidBatch(db: Db, evaluationId: number, batch: number): Promise<number> {
-	const result = await db
-		.updateTable('evaluation_code')
-		.set({ voided: 1 })
-		.where('evaluation_id', '=', evaluationId)
-		.where('batch', '=', batch)
-		.where('used', '=', 0)
-		.executeTakeFirst();
-	return Number(result.numUpdatedRows);
+	return db.transaction().execute(async (trx) => {
+		await lockKeys(trx, 'evaluation_ballot', [evaluationId]);
+		const result = await trx
+			.updateTable('evaluation_code')
+			.set({ voided: 1 })
+			.where('evaluation_id', '=', evaluationId)
+			.where('batch', '=', batch)
+			.where('used', '=', 0)
+			.executeTakeFirst();
+		return Number(result.numUpdatedRows);
+	});
 }
 
 export type CodeBatch = { batch: number; groupId: number; issued: number; used: number; voided: number };
