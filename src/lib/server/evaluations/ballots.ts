@@ -104,7 +104,7 @@ export function checkBallot(form: Form, input: BallotInput): { ok: true; content
  * together, in one transaction with one rewrite of the campaign's rows (group commit): the rewrite costs as much
  * for several ballots as for one, so at a meeting where hundreds rate within a minute the campaign keeps up
  * instead of queueing one rewrite per ballot. A batch is never held back to wait for more. Each ballot gets its
- * own result; a failure of the transaction fails the whole batch, none of it written.
+ * own result; a batch whose transaction fails is cast again one ballot at a time, so only the failing one fails.
  */
 export function castBallot(db: Db, evaluationId: number, rater: Rater, input: BallotInput, now = Date.now()): Promise<CastResult> {
 	return new Promise<CastResult>((resolve, reject) => {
@@ -164,23 +164,40 @@ async function castSettled(db: Db, evaluationId: number, batch: readonly Waiting
 
 function castBatch(db: Db, evaluationId: number, batch: readonly Waiting[]): Promise<CastResult[]> {
 	return db.transaction().execute(async (trx) => {
-		// One batch of a campaign at a time, also across app servers (SQLite's writers are one at a time anyway).
-		// On PostgreSQL, two batches rewriting the campaign's rows side by side would each rewrite only what it
-		// saw, and the second one's own ballots and participation rows would be left with their shared
-		// transaction id.
-		await lockKeys(trx, 'evaluation_ballot', [evaluationId]);
+		await lockCampaignBallots(trx, evaluationId);
+		// The campaign and its form once for the batch: under the lock, nothing that may change them runs.
+		const campaign = await trx.selectFrom('evaluation').select(['status', 'opens_at', 'closes_at', 'comments_enabled']).where('id', '=', evaluationId).executeTakeFirst();
+		const targets = await trx.selectFrom('evaluation_target').select('id').where('evaluation_id', '=', evaluationId).orderBy('position').execute();
+		const criteria = await trx.selectFrom('evaluation_criterion').select(['id', 'levels']).where('evaluation_id', '=', evaluationId).orderBy('position').execute();
+		const form: Form | undefined = campaign && {
+			targetIds: targets.map((t) => t.id),
+			criteria: criteria.map((c) => ({ id: c.id, levelCount: parseLevels(c.levels).length })),
+			commentsEnabled: campaign.comments_enabled === 1
+		};
 		const results: CastResult[] = [];
-		for (const { rater, input, now } of batch) results.push(await castOne(trx, evaluationId, rater, input, now));
+		for (const { rater, input, now } of batch) {
+			if (!campaign || !form) results.push({ ok: false, problem: 'not_found' });
+			else if (!acceptsBallots(campaign, now)) results.push({ ok: false, problem: 'not_open' });
+			else results.push(await castOne(trx, evaluationId, form, rater, input));
+		}
 		if (results.some((r) => r.ok)) await rewriteInKeyOrder(trx, evaluationId);
 		return results;
 	});
 }
 
-/** One ballot's checks and rows, inside the batch's transaction. */
-async function castOne(trx: Db, evaluationId: number, rater: Rater, input: BallotInput, now: number): Promise<CastResult> {
-	const campaign = await trx.selectFrom('evaluation').select(['status', 'opens_at', 'closes_at', 'comments_enabled']).where('id', '=', evaluationId).executeTakeFirst();
-	if (!campaign) return { ok: false, problem: 'not_found' };
-	if (!acceptsBallots(campaign, now)) return { ok: false, problem: 'not_open' };
+/**
+ * Makes the rest of the transaction wait for any batch of this campaign's ballots being cast, on any app server,
+ * and keeps the next one waiting until it ends. Two batches rewriting the campaign's rows side by side on
+ * PostgreSQL would each rewrite only what it saw, leaving the second one's ballots and participation rows with
+ * their shared transaction id; starting the real run or going back to draft must not wipe the test ballots in
+ * the middle of a batch (SQLite's writers are one at a time anyway).
+ */
+export function lockCampaignBallots(trx: Db, evaluationId: number): Promise<void> {
+	return lockKeys(trx, 'evaluation_ballot', [evaluationId]);
+}
+
+/** One ballot's checks and rows, inside the batch's transaction, for a campaign that takes ballots. */
+async function castOne(trx: Db, evaluationId: number, form: Form, rater: Rater, input: BallotInput): Promise<CastResult> {
 
 	let groupId: number;
 	if (rater.kind === 'member') {
@@ -206,16 +223,7 @@ async function castOne(trx: Db, evaluationId: number, rater: Rater, input: Ballo
 		groupId = row.group_id;
 	}
 
-	const targets = await trx.selectFrom('evaluation_target').select('id').where('evaluation_id', '=', evaluationId).orderBy('position').execute();
-	const criteria = await trx.selectFrom('evaluation_criterion').select(['id', 'levels']).where('evaluation_id', '=', evaluationId).orderBy('position').execute();
-	const checked = checkBallot(
-		{
-			targetIds: targets.map((t) => t.id),
-			criteria: criteria.map((c) => ({ id: c.id, levelCount: parseLevels(c.levels).length })),
-			commentsEnabled: campaign.comments_enabled === 1
-		},
-		input
-	);
+	const checked = checkBallot(form, input);
 	if (!checked.ok) return checked;
 
 	if (rater.kind === 'member') {

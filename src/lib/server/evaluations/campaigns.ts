@@ -1,8 +1,8 @@
 import { sql } from 'kysely';
 import type { Db } from '../db';
 import type { Evaluation, EvaluationKind, EvaluationStatus, Role } from '../db/schema';
-import { forgetOldRowVersions, lockKeys } from '../db/dialect';
-import { ballotTables, isClosed, isLocked, parseLevels, wipeBallots } from './ballots';
+import { forgetOldRowVersions } from '../db/dialect';
+import { ballotTables, isClosed, isLocked, lockCampaignBallots, parseLevels, wipeBallots } from './ballots';
 import { generateCodes, maxCodesPerBatch } from './codes';
 import { defaultCriteria, defaultGroupNames, defaultThreshold, minThreshold } from './defaults';
 import { computeEligible, parseIdList, parseRoleList, snapshotEligible } from './eligibility';
@@ -583,14 +583,26 @@ export async function startTrial(db: Db, evaluationId: number, now = Date.now())
 }
 
 /**
+ * A change of run that wipes the test ballots (wipeBallots), in one transaction: after any batch of the campaign's
+ * ballots being cast (a test ballot must not land after the wipe), and once committed, the wiped rows' earlier
+ * versions are dropped from the database too.
+ */
+async function wipingTestBallots(db: Db, evaluationId: number, change: (trx: Db) => Promise<RunResult>): Promise<RunResult> {
+	const result = await db.transaction().execute(async (trx) => {
+		await lockCampaignBallots(trx, evaluationId);
+		return change(trx);
+	});
+	if (result.ok) await forgetOldRowVersions(db, ballotTables);
+	return result;
+}
+
+/**
  * The real run (正式测评), in one transaction: the test run's ballots, receipts and participation go (its codes
  * can be used again), the eligible list is fixed anew, and the status turns live. Ballots are then taken inside
  * the window only.
  */
 export async function startLive(db: Db, evaluationId: number, now = Date.now()): Promise<RunResult> {
-	const result = await db.transaction().execute(async (trx): Promise<RunResult> => {
-		// After any batch of ballots being cast (ballots.ts): one read as a test ballot must not land after the wipe.
-		await lockKeys(trx, 'evaluation_ballot', [evaluationId]);
+	return wipingTestBallots(db, evaluationId, async (trx) => {
 		const row = await trx.selectFrom('evaluation').select(['status', 'closes_at']).where('id', '=', evaluationId).executeTakeFirst();
 		if (!row) return { ok: false, problem: 'not_found' };
 		if (row.status === 'live') return { ok: false, problem: 'status' };
@@ -602,16 +614,11 @@ export async function startLive(db: Db, evaluationId: number, now = Date.now()):
 		await trx.updateTable('evaluation').set({ status: 'live', updated_at: now }).where('id', '=', evaluationId).execute();
 		return { ok: true, eligible };
 	});
-	// The test ballots' deleted rows, gone from the database too (wipeBallots).
-	if (result.ok) await forgetOldRowVersions(db, ballotTables);
-	return result;
 }
 
 /** Back to draft from the test run, or from the real run while no real ballot is in. The test ballots go too. */
 export async function backToDraft(db: Db, evaluationId: number, now = Date.now()): Promise<RunResult> {
-	const result = await db.transaction().execute(async (trx): Promise<RunResult> => {
-		// After any batch of ballots being cast (ballots.ts): one read as a test ballot must not land after the wipe.
-		await lockKeys(trx, 'evaluation_ballot', [evaluationId]);
+	return wipingTestBallots(db, evaluationId, async (trx) => {
 		const row = await trx.selectFrom('evaluation').select('status').where('id', '=', evaluationId).executeTakeFirst();
 		if (!row) return { ok: false, problem: 'not_found' };
 		if (row.status === 'draft') return { ok: false, problem: 'status' };
@@ -621,9 +628,6 @@ export async function backToDraft(db: Db, evaluationId: number, now = Date.now()
 		await trx.updateTable('evaluation').set({ status: 'draft', updated_at: now }).where('id', '=', evaluationId).execute();
 		return { ok: true, eligible: 0 };
 	});
-	// The test ballots' deleted rows, gone from the database too (wipeBallots).
-	if (result.ok) await forgetOldRowVersions(db, ballotTables);
-	return result;
 }
 
 export { defaultThreshold, minThreshold, maxCodesPerBatch };
