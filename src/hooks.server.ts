@@ -4,10 +4,14 @@ import { paraglideMiddleware } from '$lib/paraglide/server';
 import { deleteSessionCookie, setSessionCookie } from '$lib/server/auth/cookie';
 import { sessionCookieName, validateSessionToken } from '$lib/server/auth/session';
 import { closeServerDatabase, db } from '$lib/server/db/instance';
+import { autosaveListener, registerAutosaveListener } from '$lib/server/exams/autosave-listener';
 import { startUp } from '$lib/server/startup';
 
 export const init: ServerInit = async () => {
 	const stopScheduled = await startUp(db());
+	// For src/cli/serve.js, which puts it in front of SvelteKit: the autosave POST, answered without the framework
+	// (exams/autosave-listener.ts says why and what it keeps).
+	registerAutosaveListener(autosaveListener(db));
 	// adapter-node emits this once it has stopped taking requests (SIGTERM, SIGINT) and the last one has ended.
 	// The database is closed then, so that the process ends: a PostgreSQL pool's idle connections would keep it
 	// running until killed.

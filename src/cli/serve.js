@@ -4,4 +4,17 @@
 process.env.BODY_SIZE_LIMIT ??= '16M';
 // A computed specifier, so the type checker does not wander into the generated build.
 const entry = new URL('../../build/index.js', import.meta.url).href;
-await import(entry);
+/** @type {{ server: { server: import('node:http').Server, attach: (request: import('node:http').IncomingMessage, response: import('node:http').ServerResponse) => void } }} */
+const { server } = await import(entry);
+
+// The autosave POST is answered before SvelteKit (src/lib/server/exams/autosave-listener.ts says why). The
+// server's hooks left the listener here while the build started (its init runs before the import resolves, and
+// no request is read before this module goes on). adapter-node's own request counter, which graceful shutdown
+// waits on, stays as it is; only polka's listener, SvelteKit's way in, moves behind ours.
+const autosave = /** @type {Record<symbol, unknown>} */ (globalThis)[Symbol.for('kaoping.autosaveListener')];
+if (typeof autosave !== 'function') throw new Error('kaoping: the build did not register its autosave listener');
+const kit = server.attach;
+server.server.removeListener('request', kit);
+server.server.prependListener('request', (request, response) => {
+	if (!autosave(request, response)) kit(request, response);
+});

@@ -1,0 +1,145 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Db } from '../db';
+import { sessionCookieName, validateSessionToken, type SessionMember } from '../auth/session';
+import { autosave, maxAutosaveBodyBytes, type AutosaveReply } from './autosave';
+
+// The autosave POST, taken from Node's HTTP server before SvelteKit sees it (src/cli/serve.js puts this in front
+// of adapter-node's handler). It is the one request a whole district sends every few seconds during a test, and
+// SvelteKit's path for it (a Web Request with its body stream and abort signal, the hooks, a Web Response copied
+// back to Node) cost about three times the save's own work: at 1,740 saves/s the server's JavaScript thread was
+// full (npm run bench:autosave). Here the same request costs a cookie, one session query, the JSON and the save.
+//
+// It keeps every rule the SvelteKit path has, so that either may answer:
+// - JSON only (hooks.server.ts, handleJsonOnly): a cross-site form cannot send application/json, so no token;
+// - the session as handleAuth checks it (validateSessionToken, which also renews it), the cookie set again or
+//   deleted as handleAuth does (auth/cookie.ts: HttpOnly, SameSite=Lax, Path=/, Secure over https);
+// - the same answer for every case (exams/autosave.ts), the headers of handleHeaders, and errors logged with the
+//   path only: never the body, which holds answers, nor the cookie.
+// Anything else, including this path spelled another way (%-encoded, a trailing slash), goes to SvelteKit.
+
+/** Answers the request and returns true if it is an autosave; returns false, touching nothing, otherwise. */
+export type AutosaveListener = (request: IncomingMessage, response: ServerResponse) => boolean;
+
+const autosavePath = /^\/api\/attempts\/(\d{1,15})\/answers(?:\?|$)/;
+
+/**
+ * Where the built server's hooks leave the listener for src/cli/serve.js: the listener must use the server
+ * bundle's own modules (its one database handle and save queue), and serve.js is outside the bundle.
+ */
+export const autosaveListenerKey = Symbol.for('kaoping.autosaveListener');
+
+export function registerAutosaveListener(listener: AutosaveListener): void {
+	(globalThis as Record<symbol, unknown>)[autosaveListenerKey] = listener;
+}
+
+/** `database` is called per request: the server opens its database on first use. */
+export function autosaveListener(database: () => Db, env: NodeJS.ProcessEnv = process.env): AutosaveListener {
+	const secure = secureCookies(env);
+	return (request, response) => {
+		if (request.method !== 'POST') return false;
+		const match = autosavePath.exec(request.url ?? '');
+		if (!match) return false;
+		answer(database, request, response, match[1] as string, secure).catch((error: unknown) => {
+			console.error('[500] POST /api/attempts/:id/answers:', error);
+			if (!response.headersSent) send(response, { status: 500, body: { message: 'Internal Error' } }, []);
+			else response.destroy();
+		});
+		return true;
+	};
+}
+
+async function answer(database: () => Db, request: IncomingMessage, response: ServerResponse, attemptParam: string, secure: (request: IncomingMessage) => boolean) {
+	const type = request.headers['content-type']?.split(';')[0]?.trim().toLowerCase();
+	if (type !== 'application/json') return refuse(request, response, 415, { message: 'Content-Type must be application/json' });
+	if (Number(request.headers['content-length'] ?? 0) > maxAutosaveBodyBytes) return refuse(request, response, 413, { problem: 'too_large' });
+	const text = await readBody(request);
+	if (text === null) return refuse(request, response, 413, { problem: 'too_large' });
+	if (text === undefined) return; // the client went away mid-body: nobody to answer
+
+	const db = database();
+	const token = sessionToken(request.headers.cookie);
+	let member: SessionMember | null = null;
+	const cookies: string[] = [];
+	if (token !== undefined) {
+		const validation = await validateSessionToken(db, token);
+		member = validation.member;
+		cookies.push(validation.session ? sessionCookie(token, validation.session.expires_at, secure(request)) : expiredSessionCookie(secure(request)));
+	}
+	send(response, await autosave(db, member, attemptParam, text), cookies);
+}
+
+/** The body as text; null past the size limit, undefined if the connection broke first. */
+async function readBody(request: IncomingMessage): Promise<string | null | undefined> {
+	const chunks: Buffer[] = [];
+	let size = 0;
+	try {
+		for await (const chunk of request as AsyncIterable<Buffer>) {
+			size += chunk.length;
+			if (size > maxAutosaveBodyBytes) return null;
+			chunks.push(chunk);
+		}
+	} catch {
+		return undefined;
+	}
+	return Buffer.concat(chunks, size).toString('utf8');
+}
+
+/** Answers at once and closes the connection, so the rest of a body nobody will read is not waited for. */
+function refuse(request: IncomingMessage, response: ServerResponse, status: number, body: Record<string, unknown>): void {
+	response.setHeader('connection', 'close');
+	send(response, { status, body }, []);
+	request.resume();
+}
+
+function send(response: ServerResponse, { status, body }: AutosaveReply, cookies: string[]): void {
+	const json = JSON.stringify(body);
+	response.writeHead(status, {
+		'content-type': 'application/json',
+		'content-length': Buffer.byteLength(json),
+		'x-content-type-options': 'nosniff',
+		'referrer-policy': 'same-origin',
+		'cache-control': 'no-store',
+		...(cookies.length > 0 ? { 'set-cookie': cookies } : {})
+	});
+	response.end(json);
+}
+
+/** The session cookie's value; the first one if a browser sends two, as SvelteKit's cookie parser takes. */
+export function sessionToken(header: string | undefined): string | undefined {
+	if (!header) return undefined;
+	for (const part of header.split(';')) {
+		const at = part.indexOf('=');
+		if (at < 0 || part.slice(0, at).trim() !== sessionCookieName) continue;
+		let value = part.slice(at + 1).trim();
+		if (value.startsWith('"') && value.endsWith('"') && value.length >= 2) value = value.slice(1, -1);
+		try {
+			return decodeURIComponent(value);
+		} catch {
+			return value;
+		}
+	}
+	return undefined;
+}
+
+/** As auth/cookie.ts's setSessionCookie writes it through SvelteKit. The token is base32: nothing to escape. */
+export function sessionCookie(token: string, expiresAt: number, secure: boolean): string {
+	return `${sessionCookieName}=${token}; Path=/; Expires=${new Date(expiresAt).toUTCString()}; HttpOnly; SameSite=Lax${secure ? '; Secure' : ''}`;
+}
+
+export function expiredSessionCookie(secure: boolean): string {
+	return `${sessionCookieName}=; Path=/; Expires=${new Date(0).toUTCString()}; Max-Age=0; HttpOnly; SameSite=Lax${secure ? '; Secure' : ''}`;
+}
+
+/**
+ * Whether the site is served over https, as adapter-node decides a request's protocol: from ORIGIN when it is
+ * set, else from PROTOCOL_HEADER (a proxy's X-Forwarded-Proto) when that is set, else plain http.
+ */
+export function secureCookies(env: NodeJS.ProcessEnv): (request: IncomingMessage) => boolean {
+	if (env.ORIGIN) {
+		const https = env.ORIGIN.startsWith('https:');
+		return () => https;
+	}
+	const header = env.PROTOCOL_HEADER?.toLowerCase();
+	if (header) return (request) => String(request.headers[header] ?? '').split(',')[0]?.trim() === 'https';
+	return () => false;
+}
