@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { encodeBase32LowerCaseNoPadding } from '@oslojs/encoding';
 import type { Db } from '../db';
+import { compiledOnce } from '../db/compiled';
 import type { Role, Session } from '../db/schema';
 
 // Sessions as the Lucia guide has them: the browser holds a random token, the database holds only its
@@ -45,12 +46,9 @@ export async function createSession(db: Db, token: string, memberId: number, now
 	return session;
 }
 
-export async function validateSessionToken(db: Db, token: string, now = Date.now()): Promise<SessionValidation> {
-	// A token is base32 of 20 bytes; anything else cannot be ours and costs no query.
-	if (!/^[a-z2-7]{32}$/.test(token)) return { session: null, member: null };
-	const sessionId = sessionIdFromToken(token);
-	// One query for the session, its member and the member's roles (one row per role; a member has at most a few).
-	const rows = await db
+/** One query for the session, its member and the member's roles (one row per role; a member has at most a few). */
+const sessionWithMember = compiledOnce((db: Db, sessionId: string) =>
+	db
 		.selectFrom('session')
 		.innerJoin('member', 'member.id', 'session.member_id')
 		.leftJoin('member_role', 'member_role.member_id', 'session.member_id')
@@ -67,7 +65,13 @@ export async function validateSessionToken(db: Db, token: string, now = Date.now
 			'member_role.role'
 		])
 		.where('session.id', '=', sessionId)
-		.execute();
+);
+
+export async function validateSessionToken(db: Db, token: string, now = Date.now()): Promise<SessionValidation> {
+	// A token is base32 of 20 bytes; anything else cannot be ours and costs no query.
+	if (!/^[a-z2-7]{32}$/.test(token)) return { session: null, member: null };
+	const sessionId = sessionIdFromToken(token);
+	const { rows } = await sessionWithMember(db, sessionId);
 	const row = rows[0];
 	if (!row) return { session: null, member: null };
 	if (now >= row.expires_at || row.status !== 'active') {

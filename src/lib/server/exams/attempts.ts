@@ -1,5 +1,6 @@
 import type { Db } from '../db';
 import { lockKeys } from '../db/dialect';
+import { compiledOnce } from '../db/compiled';
 import { recordResult, retractResult } from './exam-results';
 import type { Attempt, Exam, SubmittedHow } from '../db/schema';
 import { decodeKey } from '../bank/questions';
@@ -199,17 +200,33 @@ export async function saveAnswers(db: Db, attemptId: number, memberId: number, s
 	return result;
 }
 
+// The queries of a save, compiled once (db/compiled.ts): they run thousands of times a second during a test.
+const attemptToSave = compiledOnce((db: Db, attemptId: number) =>
+	db.selectFrom('attempt').select(['member_id', 'deadline_at', 'submitted_at', 'mode', 'started_at']).where('id', '=', attemptId)
+);
+const itemTypeAt = compiledOnce((db: Db, attemptId: number, position: number) =>
+	db.selectFrom('attempt_item').select(['position', 'type']).where('attempt_id', '=', attemptId).where('position', '=', position)
+);
+/** Keeps the answer only if its edit is not older than the stored one. */
+const storeAnswer = compiledOnce((db: Db, answer: string, editedAt: number, attemptId: number, position: number) =>
+	db
+		.updateTable('attempt_item')
+		.set({ answer, edited_at: editedAt })
+		.where('attempt_id', '=', attemptId)
+		.where('position', '=', position)
+		.where((eb) => eb.or([eb('edited_at', 'is', null), eb('edited_at', '<=', editedAt)]))
+);
+const storeFlag = compiledOnce((db: Db, flagged: number, attemptId: number, position: number) =>
+	db.updateTable('attempt_item').set({ flagged }).where('attempt_id', '=', attemptId).where('position', '=', position)
+);
+
 /**
  * saveAnswers' work inside the caller's transaction, so that several members' saves can share one commit
  * (save-batch.ts). Writes nothing unless it returns ok; the caller submits an attempt found past its deadline.
  */
 export async function applySaves(trx: Db, attemptId: number, memberId: number, saves: Save[], now: number): Promise<SaveResult> {
 	if (saves.length === 0 || saves.length > maxSavesPerRequest) return { ok: false, problem: 'invalid' };
-	const attempt = await trx
-		.selectFrom('attempt')
-		.select(['member_id', 'deadline_at', 'submitted_at', 'mode', 'started_at'])
-		.where('id', '=', attemptId)
-		.executeTakeFirst();
+	const attempt = (await attemptToSave(trx, attemptId)).rows[0];
 	// Someone else's attempt looks exactly like a missing one: its existence is nobody else's business.
 	if (!attempt || attempt.member_id !== memberId || attempt.mode !== 'online') return { ok: false, problem: 'not_found' };
 	if (attempt.submitted_at !== null) return { ok: false, problem: 'submitted' };
@@ -217,12 +234,12 @@ export async function applySaves(trx: Db, attemptId: number, memberId: number, s
 
 	const positions = [...new Set(saves.map((s) => s.position))];
 	if (!positions.every((p) => Number.isInteger(p))) return { ok: false, problem: 'invalid' };
-	const items = await trx
-		.selectFrom('attempt_item')
-		.select(['position', 'type'])
-		.where('attempt_id', '=', attemptId)
-		.where('position', 'in', positions)
-		.execute();
+	// One position (a save as the page sends it) is the common case and has a query compiled once; a queue sent
+	// after the network came back lists several.
+	const items =
+		positions.length === 1
+			? (await itemTypeAt(trx, attemptId, positions[0] as number)).rows
+			: await trx.selectFrom('attempt_item').select(['position', 'type']).where('attempt_id', '=', attemptId).where('position', 'in', positions).execute();
 	const typeAt = new Map(items.map((i) => [i.position, i.type]));
 
 	const checked: { position: number; editedAt: number; answer: string | undefined; flagged: boolean | undefined }[] = [];
@@ -243,22 +260,11 @@ export async function applySaves(trx: Db, attemptId: number, memberId: number, s
 	for (const save of checked) {
 		let outcome: 'saved' | 'stale' = 'saved';
 		if (save.answer !== undefined) {
-			const updated = await trx
-				.updateTable('attempt_item')
-				.set({ answer: save.answer, edited_at: save.editedAt })
-				.where('attempt_id', '=', attemptId)
-				.where('position', '=', save.position)
-				.where((eb) => eb.or([eb('edited_at', 'is', null), eb('edited_at', '<=', save.editedAt)]))
-				.executeTakeFirst();
-			if (Number(updated.numUpdatedRows) === 0) outcome = 'stale';
+			const updated = await storeAnswer(trx, save.answer, save.editedAt, attemptId, save.position);
+			if (Number(updated.numAffectedRows ?? 0) === 0) outcome = 'stale';
 		}
 		if (save.flagged !== undefined) {
-			await trx
-				.updateTable('attempt_item')
-				.set({ flagged: save.flagged ? 1 : 0 })
-				.where('attempt_id', '=', attemptId)
-				.where('position', '=', save.position)
-				.execute();
+			await storeFlag(trx, save.flagged ? 1 : 0, attemptId, save.position);
 		}
 		results.push(outcome);
 	}
