@@ -14,6 +14,8 @@ const { server } = await import(entry);
 const autosave = /** @type {Record<symbol, unknown>} */ (globalThis)[Symbol.for('kaoping.autosaveListener')];
 if (typeof autosave !== 'function') throw new Error('kaoping: the build did not register its autosave listener');
 const kit = server.attach;
+// Were polka's listener ever wrapped by a newer adapter, removing it would silently fail and both would answer.
+if (!server.server.listeners('request').includes(kit)) throw new Error("kaoping: adapter-node's request listener was not found");
 server.server.removeListener('request', kit);
 server.server.prependListener('request', (request, response) => {
 	if (!autosave(request, response)) kit(request, response);

@@ -53,4 +53,10 @@ describe('compiledOnce', () => {
 		});
 		await expect(looks(db, 1, 2)).rejects.toThrow('uses 1 of its 2 arguments');
 	});
+
+	it('refuses a database whose plugins would change the SQL (withSchema)', async () => {
+		const named = compiledOnce((db: Db, id: number) => db.selectFrom('member').select('name').where('id', '=', id));
+		expect((await named(db, members[0] as number)).rows).toEqual([{ name: '甲' }]);
+		await expect(named(db.withSchema('elsewhere'), members[0] as number)).rejects.toThrow('plugins');
+	});
 });

@@ -1,4 +1,4 @@
-import type { Compilable, CompiledQuery, DialectAdapter, Kysely, QueryResult } from 'kysely';
+import { createQueryId, type Compilable, type CompiledQuery, type DialectAdapter, type Kysely, type QueryResult } from 'kysely';
 
 // Kysely builds an operation tree and compiles it to SQL on every call, which for the autosave path (the
 // session, the attempt, the item, the update: thousands a second during a test) was about a fifth of the
@@ -19,10 +19,13 @@ class Slot {
 /** `run(db, ...args)` runs `build(db, ...args)`'s query, compiling it once per database (and dialect). */
 export function compiledOnce<DB, A extends unknown[], R>(build: (db: Kysely<DB>, ...args: A) => Compilable<R>): (db: Kysely<DB>, ...args: A) => Promise<QueryResult<R>> {
 	// Keyed by the dialect's adapter: a transaction shares it with its database, and SQL compiled for one dialect
-	// never runs on another.
+	// never runs on another. A plugin (withSchema is one) shares the adapter but changes the SQL, so a database
+	// with plugins is refused rather than given SQL compiled without them.
 	const templates = new WeakMap<DialectAdapter, Template>();
 	return (db, ...args) => {
-		const adapter = db.getExecutor().adapter;
+		const executor = db.getExecutor();
+		if (executor.plugins.length > 0) return Promise.reject(new Error('compiledOnce: a database with plugins (withSchema, withPlugin) would need SQL of its own'));
+		const adapter = executor.adapter;
 		let template = templates.get(adapter);
 		if (!template) {
 			try {
@@ -33,7 +36,7 @@ export function compiledOnce<DB, A extends unknown[], R>(build: (db: Kysely<DB>,
 			templates.set(adapter, template);
 		}
 		const parameters = template.slots.map((slot) => (typeof slot === 'number' ? args[slot] : slot.constant));
-		return db.executeQuery<R>({ ...template.compiled, parameters } as CompiledQuery<R>);
+		return db.executeQuery<R>({ ...template.compiled, parameters, queryId: createQueryId() } as CompiledQuery<R>);
 	};
 }
 

@@ -20,7 +20,8 @@ let cookie: string;
 let token: string;
 let fallThrough: string[];
 
-async function startListening(env: NodeJS.ProcessEnv = {}) {
+/** ORIGIN as the e2e server has it: plain http on localhost. */
+async function startListening(env: NodeJS.ProcessEnv = { ORIGIN: 'http://localhost:4173' }) {
 	server?.close();
 	const listener = autosaveListener(() => db, env);
 	fallThrough = [];
@@ -107,11 +108,26 @@ describe('the autosave listener', () => {
 		expect(setCookie).toMatch(/; Secure$/);
 	});
 
+	it('marks the cookie Secure when no ORIGIN is set, as SvelteKit behind adapter-node then assumes https', async () => {
+		await startListening({});
+		const reply = await post(`/api/attempts/${attemptId}/answers`, JSON.stringify({ saves: [{ position: 1, editedAt: Date.now(), flagged: true }] }), { cookie });
+		expect(reply.status).toBe(200);
+		expect(reply.headers.get('set-cookie')).toMatch(/; Secure$/);
+	});
+
 	it('answers signed_out without a session and deletes a cookie that names no session', async () => {
 		const body = JSON.stringify({ saves: [{ position: 1, editedAt: Date.now(), flagged: true }] });
 		const none = await post(`/api/attempts/${attemptId}/answers`, body);
 		expect(none).toMatchObject({ status: 401, json: { problem: 'signed_out' } });
 		expect(none.headers.get('set-cookie')).toBeNull();
+
+		const empty = await post(`/api/attempts/${attemptId}/answers`, body, { cookie: `${sessionCookieName}=` });
+		expect(empty).toMatchObject({ status: 401, json: { problem: 'signed_out' } });
+		expect(empty.headers.get('set-cookie')).toBeNull();
+
+		// The session is checked before the body is read: signed out is signed out, however large the body.
+		const large = JSON.stringify({ saves: [{ position: 1, editedAt: Date.now(), answer: { blanks: ['长'.repeat(100_000)] } }] });
+		expect(await post(`/api/attempts/${attemptId}/answers`, large)).toMatchObject({ status: 401, json: { problem: 'signed_out' } });
 
 		const unknown = await post(`/api/attempts/${attemptId}/answers`, body, { cookie: `${sessionCookieName}=${generateSessionToken()}` });
 		expect(unknown).toMatchObject({ status: 401, json: { problem: 'signed_out' } });
@@ -155,7 +171,9 @@ describe('the autosave listener', () => {
 
 		// Too large, by its announced length and by what actually arrives (chunked, no length).
 		const huge = JSON.stringify({ saves: [{ position: 1, editedAt: Date.now(), answer: { blanks: ['长'.repeat(100_000)] } }] });
-		expect(await post(path, huge, { cookie })).toMatchObject({ status: 413, json: { problem: 'too_large' } });
+		const tooLarge = await post(path, huge, { cookie });
+		expect(tooLarge).toMatchObject({ status: 413, json: { problem: 'too_large' } });
+		expect(tooLarge.headers.get('set-cookie')).toContain(`${sessionCookieName}=${token};`);
 		const chunked = await new Promise<number>((done, fail) => {
 			const request = httpRequest(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', cookie } }, (response) => {
 				response.resume();
@@ -167,6 +185,10 @@ describe('the autosave listener', () => {
 		});
 		expect(chunked).toBe(413);
 		expect(fallThrough).toEqual([]);
+
+		// A byte-order mark in front of the JSON is dropped, as Request.text() does for SvelteKit.
+		const marked = await post(path, '\uFEFF' + JSON.stringify({ saves: [{ position: 1, editedAt: Date.now(), flagged: true }] }), { cookie });
+		expect(marked).toMatchObject({ status: 200, json: { results: ['saved'] } });
 	});
 
 	it('refuses a save past the deadline and submits the attempt with what was saved', async () => {
@@ -200,20 +222,22 @@ describe('the autosave listener', () => {
 		expect((await post(`/api/attempts/${attemptId}/answers?from=tab2`, '{"saves":[]}', { cookie })).status).toBe(400);
 	});
 
-	it('answers 500 when the database fails, logs no answer or cookie, and goes on serving', async () => {
+	it('answers 500 when the database fails mid-save, logs no answer or cookie, and goes on serving', async () => {
 		const logged: unknown[][] = [];
 		vi.spyOn(console, 'error').mockImplementation((...args: unknown[]) => void logged.push(args));
-		const working = db;
-		db = { ...working, selectFrom: () => { throw new Error('disk on fire'); } } as unknown as Db;
+		// The member is signed in and the attempt found; the table the answer goes to is gone.
+		await db.schema.alterTable('attempt_item').renameTo('attempt_item_away').execute();
 		const secret = '机密答案';
 		const reply = await post(`/api/attempts/${attemptId}/answers`, JSON.stringify({ saves: [{ position: 1, editedAt: Date.now(), answer: { blanks: [secret] } }] }), { cookie });
+		await db.schema.alterTable('attempt_item_away').renameTo('attempt_item').execute();
 		expect(reply).toMatchObject({ status: 500, json: { message: 'Internal Error' } });
-		const log = logged.map((args) => args.map(String).join(' ')).join('\n');
+		const log = logged.map((args) => args.map((a) => (a instanceof Error ? `${a.message} ${a.stack}` : String(a))).join(' ')).join('\n');
 		expect(log).toContain('[500] POST /api/attempts/:id/answers');
+		expect(log).toMatch(/attempt_item/);
 		expect(log).not.toContain(secret);
 		expect(log).not.toContain(token);
-		db = working;
 		expect((await post(`/api/attempts/${attemptId}/answers`, JSON.stringify({ saves: [{ position: 1, editedAt: Date.now(), flagged: true }] }), { cookie })).status).toBe(200);
+		expect((await stored(1)).flagged).toBe(1);
 	});
 });
 
@@ -236,11 +260,14 @@ describe('sessionToken', () => {
 
 describe('secureCookies', () => {
 	const request = (headers: Record<string, string>) => ({ headers }) as never;
-	it('follows ORIGIN, then PROTOCOL_HEADER, else plain http', () => {
+	it('decides as adapter-node does: ORIGIN, else PROTOCOL_HEADER’s header when the request has it, else https', () => {
 		expect(secureCookies({ ORIGIN: 'https://a.example' })(request({}))).toBe(true);
+		expect(secureCookies({ ORIGIN: ' HTTPS://a.example ' })(request({}))).toBe(true);
 		expect(secureCookies({ ORIGIN: 'http://localhost:3000', PROTOCOL_HEADER: 'x-forwarded-proto' })(request({ 'x-forwarded-proto': 'https' }))).toBe(false);
 		expect(secureCookies({ PROTOCOL_HEADER: 'X-Forwarded-Proto' })(request({ 'x-forwarded-proto': 'https' }))).toBe(true);
 		expect(secureCookies({ PROTOCOL_HEADER: 'X-Forwarded-Proto' })(request({ 'x-forwarded-proto': 'http' }))).toBe(false);
-		expect(secureCookies({})(request({ 'x-forwarded-proto': 'https' }))).toBe(false);
+		expect(secureCookies({ PROTOCOL_HEADER: 'X-Forwarded-Proto' })(request({}))).toBe(true);
+		expect(secureCookies({ PROTOCOL_HEADER: 'X-Forwarded-Proto' })(request({ 'x-forwarded-proto': '%E0%A4%A' }))).toBe(true);
+		expect(secureCookies({})(request({ 'x-forwarded-proto': 'http' }))).toBe(true);
 	});
 });

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Db } from '../db';
 import { sessionCookieName, validateSessionToken, type SessionMember } from '../auth/session';
-import { autosave, maxAutosaveBodyBytes, type AutosaveReply } from './autosave';
+import { autosave, autosaveTaker, maxAutosaveBodyBytes, type AutosaveReply } from './autosave';
 
 // The autosave POST, taken from Node's HTTP server before SvelteKit sees it (src/cli/serve.js puts this in front
 // of adapter-node's handler). It is the one request a whole district sends every few seconds during a test, and
@@ -19,6 +19,8 @@ import { autosave, maxAutosaveBodyBytes, type AutosaveReply } from './autosave';
 
 /** Answers the request and returns true if it is an autosave; returns false, touching nothing, otherwise. */
 export type AutosaveListener = (request: IncomingMessage, response: ServerResponse) => boolean;
+
+const utf8 = new TextDecoder();
 
 const autosavePath = /^\/api\/attempts\/(\d{1,15})\/answers(?:\?|$)/;
 
@@ -50,21 +52,26 @@ export function autosaveListener(database: () => Db, env: NodeJS.ProcessEnv = pr
 
 async function answer(database: () => Db, request: IncomingMessage, response: ServerResponse, attemptParam: string, secure: (request: IncomingMessage) => boolean) {
 	const type = request.headers['content-type']?.split(';')[0]?.trim().toLowerCase();
-	if (type !== 'application/json') return refuse(request, response, 415, { message: 'Content-Type must be application/json' });
-	if (Number(request.headers['content-length'] ?? 0) > maxAutosaveBodyBytes) return refuse(request, response, 413, { problem: 'too_large' });
-	const text = await readBody(request);
-	if (text === null) return refuse(request, response, 413, { problem: 'too_large' });
-	if (text === undefined) return; // the client went away mid-body: nobody to answer
+	if (type !== 'application/json') return refuse(request, response, { status: 415, body: { message: 'Content-Type must be application/json' } }, []);
 
+	// The session first, as handleAuth runs before the endpoint: nobody signed out gets a body read.
 	const db = database();
 	const token = sessionToken(request.headers.cookie);
 	let member: SessionMember | null = null;
 	const cookies: string[] = [];
-	if (token !== undefined) {
+	if (token) {
 		const validation = await validateSessionToken(db, token);
 		member = validation.member;
 		cookies.push(validation.session ? sessionCookie(token, validation.session.expires_at, secure(request)) : expiredSessionCookie(secure(request)));
 	}
+	const taker = autosaveTaker(member);
+	if ('status' in taker) return refuse(request, response, taker, cookies);
+
+	const tooLarge: AutosaveReply = { status: 413, body: { problem: 'too_large' } };
+	if (Number(request.headers['content-length'] ?? 0) > maxAutosaveBodyBytes) return refuse(request, response, tooLarge, cookies);
+	const text = await readBody(request);
+	if (text === null) return refuse(request, response, tooLarge, cookies);
+	if (text === undefined) return; // the client went away mid-body: nobody to answer
 	send(response, await autosave(db, member, attemptParam, text), cookies);
 }
 
@@ -81,13 +88,14 @@ async function readBody(request: IncomingMessage): Promise<string | null | undef
 	} catch {
 		return undefined;
 	}
-	return Buffer.concat(chunks, size).toString('utf8');
+	// As Request.text() decodes it for SvelteKit: a byte-order mark is dropped, broken sequences become U+FFFD.
+	return utf8.decode(Buffer.concat(chunks, size));
 }
 
 /** Answers at once and closes the connection, so the rest of a body nobody will read is not waited for. */
-function refuse(request: IncomingMessage, response: ServerResponse, status: number, body: Record<string, unknown>): void {
+function refuse(request: IncomingMessage, response: ServerResponse, reply: AutosaveReply, cookies: string[]): void {
 	response.setHeader('connection', 'close');
-	send(response, { status, body }, []);
+	send(response, reply, cookies);
 	request.resume();
 }
 
@@ -131,15 +139,24 @@ export function expiredSessionCookie(secure: boolean): string {
 }
 
 /**
- * Whether the site is served over https, as adapter-node decides a request's protocol: from ORIGIN when it is
- * set, else from PROTOCOL_HEADER (a proxy's X-Forwarded-Proto) when that is set, else plain http.
+ * Whether the site is served over https, decided as adapter-node decides a request's protocol (its handler.js):
+ * from ORIGIN when it is set; else from the PROTOCOL_HEADER header when PROTOCOL_HEADER names one and the request
+ * has it; else https. When in doubt (a header that does not decode), Secure: a cookie without it would replace
+ * the secure one that the pages set.
  */
 export function secureCookies(env: NodeJS.ProcessEnv): (request: IncomingMessage) => boolean {
 	if (env.ORIGIN) {
-		const https = env.ORIGIN.startsWith('https:');
+		const https = new URL(env.ORIGIN.trim()).protocol === 'https:';
 		return () => https;
 	}
 	const header = env.PROTOCOL_HEADER?.toLowerCase();
-	if (header) return (request) => String(request.headers[header] ?? '').split(',')[0]?.trim() === 'https';
-	return () => false;
+	return (request) => {
+		const value = header ? request.headers[header] : undefined;
+		const protocol = (Array.isArray(value) ? value[0] : value) || 'https';
+		try {
+			return decodeURIComponent(protocol) === 'https';
+		} catch {
+			return true;
+		}
+	};
 }

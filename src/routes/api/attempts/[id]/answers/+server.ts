@@ -20,6 +20,9 @@ export const GET: RequestHandler = async ({ locals, params }) => {
 };
 
 export const POST: RequestHandler = async ({ locals, params, request }) => {
+	// Nobody signed out gets a body read.
+	const taker = autosaveTaker(locals.member);
+	if ('status' in taker) return json(taker.body, { status: taker.status });
 	if (Number(request.headers.get('content-length') ?? 0) > maxAutosaveBodyBytes) return json({ problem: 'too_large' }, { status: 413 });
 	let text: string;
 	try {
