@@ -4,6 +4,8 @@
 // answers do, and latency counts from the scheduled send time. Then the rate steps up by a quarter until p95
 // passes 200 ms or errors appear (and is narrowed down twice between the last good and the first bad step); the
 // same server's bare JSON endpoint (/api/health) is measured closed-loop over the same number of connections.
+// The built server answers the autosave POST before SvelteKit (exams/autosave-listener.ts); /api/health goes
+// through SvelteKit, so the ratio compares a save with the framework's cheapest request.
 // Prints figures and ends with one `autosave: …` line; passes or fails nothing.
 //
 // DATABASE_URL=postgres://… (an empty database) runs the same on PostgreSQL, with TWO app servers (BENCH_PORT and
@@ -123,7 +125,7 @@ try {
 	// Warm-up: the JIT, SQLite's page cache and the sockets, before anything is measured.
 	await openLoad(baseRate, 5000, async () => void (await saveOnce()));
 	const bare = await closedLoop(agents, ports, pid, {}, 2, 8);
-	console.log(`bare JSON endpoint (GET /api/health: select 1, no session), closed loop over ${connections} connections${ports.length > 1 ? ` to ${ports.length} servers` : ''}:`);
+	console.log(`bare JSON endpoint (GET /api/health through SvelteKit: select 1, no session), closed loop over ${connections} connections${ports.length > 1 ? ` to ${ports.length} servers` : ''}:`);
 	console.log(`  ${bare.rate.toFixed(0)} req/s, p50 ${ms(bare.p50)} p95 ${ms(bare.p95)}, errors ${bare.errors}`);
 	console.log(`      ${showUsage(bare.usage, bare.rate, 'request')}`);
 	// For the profile, not the ratio: the same endpoint with a member's cookie pays for the session lookup too.
@@ -132,7 +134,7 @@ try {
 	console.log(`the same with a member's session cookie (session lookup in hooks.server.ts): ${withSession.rate.toFixed(0)} req/s, p50 ${ms(withSession.p50)}`);
 	console.log(`      ${showUsage(withSession.usage, withSession.rate, 'request')}`);
 
-	console.log(`autosave (POST /api/attempts/:id/answers, one save, session cookie), open model over at most ${connections} connections:`);
+	console.log(`autosave (POST /api/attempts/:id/answers, one save, session cookie, answered before SvelteKit), open model over at most ${connections} connections:`);
 	const base = await openStep(baseRate, baseSeconds);
 	show(base);
 	const good = (s: Step) => s.errors === 0 && s.p95 <= p95Limit;
