@@ -5,6 +5,7 @@ import { deleteSessionCookie, setSessionCookie } from '$lib/server/auth/cookie';
 import { sessionCookieName, validateSessionToken } from '$lib/server/auth/session';
 import { closeServerDatabase, db } from '$lib/server/db/instance';
 import { autosaveListener, registerAutosaveListener } from '$lib/server/exams/autosave-listener';
+import { isJsonContentType, jsonOnlyRefusal, securityHeaders } from '$lib/server/http-rules';
 import { startUp } from '$lib/server/startup';
 
 export const init: ServerInit = async () => {
@@ -36,12 +37,8 @@ const handleLocale: Handle = ({ event, resolve }) =>
 // nothing but application/json, which a cross-site form cannot send, so they need no token either.
 const handleJsonOnly: Handle = ({ event, resolve }) => {
 	if (event.url.pathname.startsWith('/api/') && !['GET', 'HEAD', 'OPTIONS'].includes(event.request.method)) {
-		const type = event.request.headers.get('content-type')?.split(';')[0]?.trim().toLowerCase();
-		if (type !== 'application/json') {
-			return new Response(JSON.stringify({ message: 'Content-Type must be application/json' }), {
-				status: 415,
-				headers: { 'content-type': 'application/json' }
-			});
+		if (!isJsonContentType(event.request.headers.get('content-type'))) {
+			return new Response(JSON.stringify(jsonOnlyRefusal.body), { status: jsonOnlyRefusal.status, headers: { 'content-type': 'application/json' } });
 		}
 	}
 	return resolve(event);
@@ -66,8 +63,7 @@ const handleAuth: Handle = async ({ event, resolve }) => {
 
 const handleHeaders: Handle = async ({ event, resolve }) => {
 	const response = await resolve(event);
-	response.headers.set('x-content-type-options', 'nosniff');
-	response.headers.set('referrer-policy', 'same-origin');
+	for (const [name, value] of Object.entries(securityHeaders)) response.headers.set(name, value);
 	// Pages show personal data: never kept by shared caches or the back button of a shared computer.
 	if (!response.headers.has('cache-control') && !event.url.pathname.startsWith('/_app/')) {
 		response.headers.set('cache-control', 'no-store');

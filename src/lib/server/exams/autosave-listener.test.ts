@@ -6,7 +6,8 @@ import { createSession, generateSessionToken, sessionCookieName, sessionLifetime
 import { freshDatabase, makeMember, makeTree } from '../testing/db';
 import { makeExam, sampleBlueprint } from '../testing/exams';
 import { startAttempt } from './attempts';
-import { autosaveListener, secureCookies, sessionToken } from './autosave-listener';
+import { sessionTokenFromHeader as sessionToken } from '../auth/cookie';
+import { autosaveListener, secureCookies } from './autosave-listener';
 
 // The listener in front of SvelteKit, over a real HTTP server and a fresh database built by the migrations. What
 // it does not take must reach the next handler (here one that answers 418 "kit"), untouched.

@@ -1,6 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Db } from '../db';
-import { sessionCookieName, validateSessionToken, type SessionMember } from '../auth/session';
+import { validateSessionToken, type SessionMember } from '../auth/session';
+import { deletedSessionCookieHeader, sessionCookieHeader, sessionTokenFromHeader } from '../auth/cookie';
+import { isJsonContentType, jsonOnlyRefusal, securityHeaders } from '../http-rules';
 import { autosave, autosaveTaker, maxAutosaveBodyBytes, type AutosaveReply } from './autosave';
 
 // The autosave POST, taken from Node's HTTP server before SvelteKit sees it (src/cli/serve.js puts this in front
@@ -51,18 +53,17 @@ export function autosaveListener(database: () => Db, env: NodeJS.ProcessEnv = pr
 }
 
 async function answer(database: () => Db, request: IncomingMessage, response: ServerResponse, attemptParam: string, secure: (request: IncomingMessage) => boolean) {
-	const type = request.headers['content-type']?.split(';')[0]?.trim().toLowerCase();
-	if (type !== 'application/json') return refuse(request, response, { status: 415, body: { message: 'Content-Type must be application/json' } }, []);
+	if (!isJsonContentType(request.headers['content-type'])) return refuse(request, response, jsonOnlyRefusal, []);
 
 	// The session first, as handleAuth runs before the endpoint: nobody signed out gets a body read.
 	const db = database();
-	const token = sessionToken(request.headers.cookie);
+	const token = sessionTokenFromHeader(request.headers.cookie);
 	let member: SessionMember | null = null;
 	const cookies: string[] = [];
 	if (token) {
 		const validation = await validateSessionToken(db, token);
 		member = validation.member;
-		cookies.push(validation.session ? sessionCookie(token, validation.session.expires_at, secure(request)) : expiredSessionCookie(secure(request)));
+		cookies.push(validation.session ? sessionCookieHeader(token, validation.session.expires_at, secure(request)) : deletedSessionCookieHeader(secure(request)));
 	}
 	const taker = autosaveTaker(member);
 	if ('status' in taker) return refuse(request, response, taker, cookies);
@@ -72,7 +73,7 @@ async function answer(database: () => Db, request: IncomingMessage, response: Se
 	const text = await readBody(request);
 	if (text === null) return refuse(request, response, tooLarge, cookies);
 	if (text === undefined) return; // the client went away mid-body: nobody to answer
-	send(response, await autosave(db, member, attemptParam, text), cookies);
+	send(response, await autosave(db, taker.id, attemptParam, text), cookies);
 }
 
 /** The body as text; null past the size limit, undefined if the connection broke first. */
@@ -104,38 +105,11 @@ function send(response: ServerResponse, { status, body }: AutosaveReply, cookies
 	response.writeHead(status, {
 		'content-type': 'application/json',
 		'content-length': Buffer.byteLength(json),
-		'x-content-type-options': 'nosniff',
-		'referrer-policy': 'same-origin',
+		...securityHeaders,
 		'cache-control': 'no-store',
 		...(cookies.length > 0 ? { 'set-cookie': cookies } : {})
 	});
 	response.end(json);
-}
-
-/** The session cookie's value; the first one if a browser sends two, as SvelteKit's cookie parser takes. */
-export function sessionToken(header: string | undefined): string | undefined {
-	if (!header) return undefined;
-	for (const part of header.split(';')) {
-		const at = part.indexOf('=');
-		if (at < 0 || part.slice(0, at).trim() !== sessionCookieName) continue;
-		let value = part.slice(at + 1).trim();
-		if (value.startsWith('"') && value.endsWith('"') && value.length >= 2) value = value.slice(1, -1);
-		try {
-			return decodeURIComponent(value);
-		} catch {
-			return value;
-		}
-	}
-	return undefined;
-}
-
-/** As auth/cookie.ts's setSessionCookie writes it through SvelteKit. The token is base32: nothing to escape. */
-export function sessionCookie(token: string, expiresAt: number, secure: boolean): string {
-	return `${sessionCookieName}=${token}; Path=/; Expires=${new Date(expiresAt).toUTCString()}; HttpOnly; SameSite=Lax${secure ? '; Secure' : ''}`;
-}
-
-export function expiredSessionCookie(secure: boolean): string {
-	return `${sessionCookieName}=; Path=/; Expires=${new Date(0).toUTCString()}; Max-Age=0; HttpOnly; SameSite=Lax${secure ? '; Secure' : ''}`;
 }
 
 /**

@@ -28,10 +28,11 @@ export function attemptIdParam(param: string): number | null {
 	return Number.isSafeInteger(id) && id > 0 ? id : null;
 }
 
-/** `{ saves: [{ position, editedAt, answer?, flagged? }] }`, applied in order, all or nothing. */
-export async function autosave(db: Db, member: SessionMember | null, attemptParam: string, text: string, now = Date.now()): Promise<AutosaveReply> {
-	const taker = autosaveTaker(member);
-	if ('status' in taker) return taker;
+/**
+ * `{ saves: [{ position, editedAt, answer?, flagged? }] }`, applied in order, all or nothing, for the member
+ * autosaveTaker let through.
+ */
+export async function autosave(db: Db, memberId: number, attemptParam: string, text: string, now = Date.now()): Promise<AutosaveReply> {
 	const id = attemptIdParam(attemptParam);
 	if (id === null) return reply(404, { problem: 'not_found' });
 	if (text.length > maxAutosaveBodyBytes) return reply(413, { problem: 'too_large' });
@@ -46,7 +47,7 @@ export async function autosave(db: Db, member: SessionMember | null, attemptPara
 		return reply(400, { problem: 'invalid' });
 	}
 	// Shares its commit (and fsync) with the other members' saves arriving at the same moment; see save-batch.ts.
-	const result = await saveAnswersBatched(db, id, taker.id, saves as Save[], now);
+	const result = await saveAnswersBatched(db, id, memberId, saves as Save[], now);
 	if (result.ok) return reply(200, { results: result.results, serverNow: now, deadlineAt: result.deadlineAt });
 	const status = { not_found: 404, invalid: 400, submitted: 409, deadline: 409 }[result.problem];
 	return reply(status, { problem: result.problem, position: result.position, serverNow: now });

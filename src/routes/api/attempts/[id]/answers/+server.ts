@@ -30,6 +30,6 @@ export const POST: RequestHandler = async ({ locals, params, request }) => {
 	} catch {
 		return json({ problem: 'invalid' }, { status: 400 });
 	}
-	const { status, body } = await autosave(db(), locals.member, params.id, text);
+	const { status, body } = await autosave(db(), taker.id, params.id, text);
 	return json(body, { status });
 };
