@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { demo, demoPassword, pageAs, signIn } from './helpers';
+import { demo, demoPassword, holdScripts, pageAs, signIn } from './helpers';
 
 test('a member signs in, sees their home page, and signs out', async ({ page }) => {
 	await page.goto('/');
@@ -115,18 +115,12 @@ test('pages carry the Content-Security-Policy, and JSON endpoints refuse other c
 });
 
 test('what a member types before the page’s scripts arrive survives, and signing in works', async ({ page }) => {
-	// A slow phone connection: hold the scripts back until the form is filled in.
-	let release: () => void = () => {};
-	const held = new Promise<void>((resolve) => (release = resolve));
-	await page.route('**/_app/immutable/**/*.js', async (route) => {
-		await held;
-		await route.continue();
-	});
+	// A slow phone connection: the scripts are held back until the form is filled in.
+	const scripts = await holdScripts(page);
 	await page.goto('/login', { waitUntil: 'domcontentloaded' });
 	await page.getByLabel('工号或手机号').fill(demo.leader);
 	await page.getByLabel('密码', { exact: true }).fill(demoPassword);
-	release();
-	await page.waitForLoadState('networkidle');
+	await scripts.release();
 	await expect(page.getByLabel('工号或手机号')).toHaveValue(demo.leader);
 	await page.getByRole('button', { name: '登录' }).click();
 	await expect(page.getByRole('heading', { name: '我的待办' })).toBeVisible();

@@ -50,3 +50,23 @@ export async function rateAll(page: Page, level: number): Promise<string> {
 	await expect(receipt).toHaveText(/^[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}$/);
 	return (await receipt.textContent())?.trim() ?? '';
 }
+
+/**
+ * A slow phone connection: the page's HTML arrives, its scripts are held back until `release()`. What the test
+ * types meanwhile is what a person types before the page has hydrated.
+ */
+export async function holdScripts(page: Page): Promise<{ release: () => Promise<void> }> {
+	let open: () => void = () => {};
+	const held = new Promise<void>((resolve) => (open = resolve));
+	await page.route('**/_app/immutable/**/*.js', async (route) => {
+		await held;
+		await route.continue();
+	});
+	return {
+		release: async () => {
+			open();
+			await page.waitForLoadState('networkidle');
+			await page.unrouteAll({ behavior: 'wait' });
+		}
+	};
+}

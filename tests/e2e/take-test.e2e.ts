@@ -3,7 +3,7 @@ import { pageAs } from './helpers';
 
 // A member takes this quarter's demo test on a phone. Demo members 11xx and 13xx have not taken it
 // (src/lib/server/demo/exams.ts); each test here uses its own member (1105–1107, 1303), since a member has one
-// attempt. Other files use 1104, 1108, 1109, 1305, 1306 and 1307–1309; 1404 is the outsider here.
+// attempt. Other files use 1103, 1104, 1108, 1109, 1305, 1306 and 1307–1309; 1404 is the outsider here.
 
 const phone = { width: 390, height: 844 };
 
