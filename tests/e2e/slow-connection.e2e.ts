@@ -32,6 +32,59 @@ test('the committee fills in a new test before the script arrives, and what it t
 	await expect(admin.getByLabel('答题时长（分钟）')).toHaveValue('45');
 	await expect(admin.getByLabel('及格线（分）')).toHaveValue('72');
 	await expect(admin.getByRole('radio', { name: '练习（不计入成绩）' })).toBeChecked();
+
+	// The blueprint, typed into the server's spare rows before the script comes: the spare rows the script drops
+	// are the empty ones, and the typed row is saved as typed.
+	const blueprint = await holdScripts(admin);
+	await admin.reload({ waitUntil: 'domcontentloaded' });
+	const row = admin.getByRole('group', { name: '第 1 行', exact: true });
+	await row.getByLabel('学习内容领域').selectOption({ label: '学习型组织建设制度' });
+	await row.getByLabel('难度').selectOption({ label: '易' });
+	await row.getByLabel('题数').fill('4');
+	await row.getByLabel('每题分值').fill('5');
+	await blueprint.release();
+	await expect(admin.getByRole('button', { name: '添加一行' })).toBeVisible();
+	await expect(row.getByLabel('题数')).toHaveValue('4');
+	await expect(row.getByLabel('每题分值')).toHaveValue('5');
+	await expect(admin.locator('#blueprint .totals')).toContainText('共 4 题');
+	await admin.getByRole('button', { name: '保存组卷方案' }).click();
+	await expect(admin.locator('#blueprint').getByRole('status')).toHaveText('已保存。');
+	await admin.reload();
+	await expect(row.getByLabel('学习内容领域')).toHaveValue(/\d+/);
+	await expect(row.getByLabel('题数')).toHaveValue('4');
+	await expect(row.getByLabel('每题分值')).toHaveValue('5');
+	await admin.context().close();
+});
+
+test('a rater group limited to two units before the script arrives is saved limited to them', async ({ browser }) => {
+	const admin = await pageAs(browser, demo.committee, { viewport: phone });
+	await admin.goto('/campaigns/new');
+	await admin.getByLabel('测评名称').fill(`E2E 慢网络测评 ${Date.now()}`);
+	await admin.getByRole('button', { name: '创建测评' }).click();
+	await expect(admin).toHaveURL(/\/campaigns\/\d+\?created=1$/);
+
+	const scripts = await holdScripts(admin);
+	await admin.reload({ waitUntil: 'domcontentloaded' });
+	const groups = admin.locator('#groups');
+	const spare = groups.getByRole('group', { name: '第 5 行', exact: true });
+	await spare.getByLabel('类别名称').fill('支部党员');
+	await spare.getByLabel('成员登录后可在本类测评').check();
+	await spare.locator('summary').click();
+	await spare.getByRole('checkbox', { name: '第一中学教师第一支部' }).check();
+	await spare.getByRole('checkbox', { name: '县实验小学党支部' }).check();
+	await scripts.release();
+
+	// Both units are still ticked and counted: a group limited to nobody would be open to every member.
+	await expect(groups.getByRole('button', { name: '添加一类' })).toBeVisible();
+	await expect(spare.getByRole('checkbox', { name: '第一中学教师第一支部' })).toBeChecked();
+	await expect(spare.getByRole('checkbox', { name: '县实验小学党支部' })).toBeChecked();
+	await expect(spare.locator('summary')).toHaveText('范围：2 个单位（含下级）、0 个角色');
+	await groups.getByRole('button', { name: '保存测评人类别' }).click();
+	await expect(groups.getByRole('status')).toHaveText('已保存。');
+	await admin.reload();
+	const saved = admin.locator('#groups').getByRole('group', { name: '第 5 行', exact: true });
+	await expect(saved.getByLabel('类别名称')).toHaveValue('支部党员');
+	await expect(saved.locator('summary')).toHaveText('范围：2 个单位（含下级）、0 个角色');
 	await admin.context().close();
 });
 
