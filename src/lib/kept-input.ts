@@ -96,19 +96,16 @@ function putBack(control: Control, state: Kept): boolean {
  * page that replaces its server-rendered form as it mounts (the test page) calls it first, while that form is
  * still there; later calls do nothing.
  */
-export function restoreKeptInput(doc: Document): number {
-	if (!keeping) return 0;
+export function restoreKeptInput(doc: Document) {
+	if (!keeping) return;
 	keeping = false;
 	doc.removeEventListener('input', remember, true);
 	doc.removeEventListener('change', remember, true);
-	let restored = 0;
 	for (const [control, state] of kept) {
 		// A control hydration removed (a spare row, a no-script fallback) has nothing to go back to.
 		if (!control.isConnected || !putBack(control, state)) continue;
-		restored++;
 		control.dispatchEvent(new Event('input', { bubbles: true }));
 		control.dispatchEvent(new Event('change', { bubbles: true }));
 	}
 	kept.clear();
-	return restored;
 }
