@@ -24,9 +24,14 @@ export const e2eDatabaseUrl = postgresUrl ?? join(dataDir, 'kaoping.db');
  * that every server's sweep submitted, this one's included (it sweeps the same database).
  */
 export const e2eServerLog = join(dataDir, 'server.log');
+/** What `npm run build` printed: the quick-start test checks that a newcomer reads nothing misleading in it. */
+export const e2eBuildLog = join(dataDir, 'build.log');
+// The build's output goes to its file and then to the suite's output; a failed build stops the run (no pipe, so
+// its exit status is kept).
+const build = `npm run build > "${e2eBuildLog}" 2>&1 && cat "${e2eBuildLog}" || { cat "${e2eBuildLog}"; exit 1; }`;
 const serve = e2eOnPostgres
-	? `mkdir -p "${dataDir}" && npx tsx tests/e2e/fresh-database.ts "${e2eDatabaseUrl}" && npm run build && npm run serve 2>&1 | tee "${e2eServerLog}"`
-	: `npm run build && npm run serve`;
+	? `npx tsx tests/e2e/fresh-database.ts "${e2eDatabaseUrl}" && ${build} && npm run serve 2>&1 | tee "${e2eServerLog}"`
+	: `${build} && npm run serve`;
 // The two-server test counts what the sweeps submit, so it runs once every other file has finished (no other
 // attempt may expire meanwhile); it only runs on PostgreSQL, and is listed (skipped, with the reason) otherwise.
 const twoServers = 'two-servers.e2e.ts';
@@ -60,14 +65,14 @@ export default defineConfig({
 		: [{ name: 'chromium', use: { ...devices['Desktop Chrome'], channel: undefined } }],
 	webServer: {
 		// A fresh database every run: the demo organization is seeded at start.
-		command: `rm -rf "${dataDir}" && ${serve}`,
+		command: `rm -rf "${dataDir}" && mkdir -p "${dataDir}" && ${serve}`,
 		url: `http://localhost:${port}/api/health`,
-		timeout: 180_000,
+		timeout: 300_000,
 		reuseExistingServer: false,
 		stdout: 'pipe',
+		// No ORIGIN: the server works out its address from each request, as it does for a newcomer's `npm start`.
 		env: {
 			PORT: String(port),
-			ORIGIN: `http://localhost:${port}`,
 			DATABASE_URL: e2eDatabaseUrl,
 			KAOPING_DEMO_PASSWORD: demoPassword,
 			KAOPING_DEMO: 'on'

@@ -2,6 +2,7 @@ import type { Db } from '../db';
 import type { Role, UnitKind } from '../db/schema';
 import { hashPassword } from '../auth/password';
 import { insertMember } from '../org/members';
+import signIns from './sign-ins.json';
 
 // A deterministic demo organization: the same units, members and login ids on every machine, so the README,
 // the tests and a person trying the app all speak of the same people. Names are invented.
@@ -62,13 +63,9 @@ function demoMembers(): DemoMember[] {
 	return members;
 }
 
-export const demoSignIns = {
-	committee: 'admin',
-	secretary: '1101',
-	member: '1104',
-	leader: '1102',
-	otherSecretary: '1301'
-} as const;
+// A JSON file of its own, because `npm run serve` (src/cli/serve.js, plain JavaScript beside the build) prints the
+// same sign-ins when the server is ready.
+export const demoSignIns: Readonly<typeof signIns> = signIns;
 
 export async function isDatabaseEmpty(db: Db): Promise<boolean> {
 	const row = await db.selectFrom('unit').select('id').limit(1).executeTakeFirst();
