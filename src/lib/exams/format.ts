@@ -1,5 +1,4 @@
 import { m } from '$lib/paraglide/messages';
-import { getLocale } from '$lib/paraglide/runtime';
 
 // Shared formatting for test pages (client-safe: no server imports).
 
@@ -16,6 +15,4 @@ export function quarterLabel(quarter: string): string {
 }
 
 /** A moment in the organization's time zone, in the reader's language. */
-export function dateTime(at: number, timeZone: string): string {
-	return new Date(at).toLocaleString(getLocale(), { timeZone, year: 'numeric', month: 'numeric', day: 'numeric', hour: '2-digit', minute: '2-digit' });
-}
+export { formatDateTime as dateTime } from '$lib/dates';

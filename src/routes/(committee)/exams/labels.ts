@@ -1,4 +1,5 @@
 import { m } from '$lib/paraglide/messages';
+import { formatDateTime } from '$lib/dates';
 import { centsToPoints } from '$lib/points';
 
 // Words and formats for the committee's test pages: the server sends codes and numbers, these say them in the
@@ -37,17 +38,7 @@ export const memberName = (x: { name: string; loginId: string }) => m.setup_memb
 export const points = (cents: number) => centsToPoints(cents);
 
 /** An instant in the organization's time zone (not the browser's), to the minute. */
-export function when(at: number, timeZone: string, locale: string): string {
-	return new Date(at).toLocaleString(locale, {
-		timeZone,
-		year: 'numeric',
-		month: '2-digit',
-		day: '2-digit',
-		hour: '2-digit',
-		minute: '2-digit',
-		hourCycle: 'h23'
-	});
-}
+export const when = (at: number, timeZone: string, locale: string) => formatDateTime(at, timeZone, locale);
 
 export function windowText(opensAt: number, closesAt: number, timeZone: string, locale: string): string {
 	return m.setup_window_range({ from: when(opensAt, timeZone, locale), to: when(closesAt, timeZone, locale) });

@@ -1,6 +1,7 @@
 import { error, fail } from '@sveltejs/kit';
 import { requireManager } from '$lib/server/auth/guard';
 import { db } from '$lib/server/db/instance';
+import { readConfig } from '$lib/server/config';
 import { idParam, readForm } from '$lib/server/form';
 import { memberInputFromForm } from '$lib/server/org/member-form';
 import { getMember, resetMemberPassword, setMemberStatus, updateMember } from '$lib/server/org/members';
@@ -25,7 +26,8 @@ export const load: PageServerLoad = async ({ params }) => {
 		member,
 		units: units.map((u) => ({ id: u.id, path: u.path })),
 		canGrantRoles: viewer.roles.includes('committee'),
-		isSelf: viewer.id === member.id
+		isSelf: viewer.id === member.id,
+		timeZone: readConfig().timeZone
 	};
 };
 
