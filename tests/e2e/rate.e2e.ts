@@ -144,7 +144,9 @@ test('a rater who walks through without answering is told per target what is mis
 	const [code] = await addCodes(id, 1);
 	const context = await browser.newContext({ viewport: phone });
 	const page = await context.newPage();
-	await page.goto(`/ballot#${code?.toLowerCase()}`);
+	await page.goto('/ballot');
+	await page.getByLabel('测评码').fill(code ?? '');
+	await page.getByRole('button', { name: '打开测评表' }).click();
 	await expect(page.locator('form.ballot')).toBeVisible();
 	await page.waitForLoadState('networkidle');
 	const criteria = await page.locator('[data-testid=target-card]').first().locator('fieldset').count();
