@@ -110,11 +110,12 @@ test('a member rates the live campaign one target per screen on a phone, is told
 	await visibleCard(page).getByLabel('意见建议（选填）').fill('希望多结合教学实际。');
 	await page.getByRole('button', { name: '检查并提交' }).click();
 
-	// The review lists the missing item; submitting anyway brings the server's message naming it, nothing lost.
-	await expect(page.getByText('还有 1 项未选')).toBeVisible();
-	await expect(page.getByRole('link', { name: `${third} · 学用结合` })).toBeVisible();
-	await page.getByRole('button', { name: '提交测评' }).click();
-	await expect(page.getByRole('alert')).toHaveText(`请为“${third}”选择“学用结合”的评价等次。`);
+	// The review names the missing item under its target and waits for it; its link goes back there, nothing lost.
+	await expect(page.getByText('还有 1 项未选：')).toBeVisible();
+	await expect(page.getByTestId('missing').locator('li')).toHaveCount(1);
+	await expect(page.getByTestId('missing').locator('li')).toContainText(new RegExp(`${third}\\s*1 项未选：\\s*学用结合`));
+	await expect(page.getByRole('button', { name: '提交测评' })).toBeDisabled();
+	await page.getByRole('link', { name: `${third} · 学用结合` }).click();
 	await expect(page.getByText('3/3', { exact: true })).toBeVisible();
 	await expect(visibleCard(page).getByLabel('意见建议（选填）')).toHaveValue('希望多结合教学实际。');
 	await visibleCard(page).locator('fieldset').filter({ hasText: '学用结合' }).getByLabel('较好').check();
@@ -136,6 +137,61 @@ test('a member rates the live campaign one target per screen on a phone, is told
 	await expect(page.getByTestId('campaign').filter({ hasText: liveTitle })).toContainText('已参评');
 	await page.screenshot({ path: 'test-results/screens/evaluations.png', fullPage: true });
 	await page.context().close();
+});
+
+test('a rater who walks through without answering is told per target what is missing, and cannot submit until it is chosen', async ({ browser }) => {
+	const id = await campaignId(liveTitle);
+	const [code] = await addCodes(id, 1);
+	const context = await browser.newContext({ viewport: phone });
+	const page = await context.newPage();
+	await page.goto('/ballot');
+	await page.getByLabel('测评码').fill(code ?? '');
+	await page.getByRole('button', { name: '打开测评表' }).click();
+	await expect(page.locator('form.ballot')).toBeVisible();
+	await page.waitForLoadState('networkidle');
+	const criteria = await page.locator('[data-testid=target-card]').first().locator('fieldset').count();
+	const names: string[] = [];
+	for (let i = 0; i < 3; i++) {
+		names.push((await visibleCard(page).locator('h2').innerText()).trim());
+		await page.getByRole('button', { name: i < 2 ? '下一位' : '检查并提交' }).click();
+	}
+
+	// Every target is named with how many and which criteria, overall included; submitting says why it cannot.
+	const missing = page.getByTestId('missing');
+	await expect(missing.locator(':scope > li')).toHaveCount(3);
+	for (const name of names) {
+		const entry = missing.locator(':scope > li', { hasText: name });
+		await expect(entry).toContainText(`${criteria} 项未选`);
+		await expect(entry.getByRole('link', { name: `${name} · 总体评价` })).toBeVisible();
+	}
+	const submit = page.getByRole('button', { name: '提交测评' });
+	await expect(submit).toBeDisabled();
+	await expect(page.getByText(`还有 ${3 * criteria} 项未选，全部选择后才能提交。`)).toBeVisible();
+	mkdirSync('test-results/screens', { recursive: true });
+	await page.screenshot({ path: 'test-results/screens/rate-missing.png', fullPage: true });
+
+	// A criterion's link goes back to that target with the criterion in focus.
+	await missing.getByRole('link', { name: `${names[1]} · 总体评价` }).click();
+	await expect(page.getByText('2/3', { exact: true })).toBeVisible();
+	await expect(page.locator(':focus')).toHaveAttribute('type', 'radio');
+	await rateVisibleCard(page, 1);
+	await page.getByRole('button', { name: '下一位' }).click();
+	await rateVisibleCard(page, 1);
+	await page.getByRole('button', { name: '检查并提交' }).click();
+	await expect(missing.locator(':scope > li')).toHaveCount(1);
+	await expect(missing).toContainText(names[0] ?? '');
+	await expect(submit).toBeDisabled();
+	// The target's own link goes to its screen.
+	await missing.getByRole('link', { name: names[0], exact: true }).click();
+	await expect(page.getByText('1/3', { exact: true })).toBeVisible();
+	await rateVisibleCard(page, 1);
+	for (let i = 0; i < 2; i++) await page.getByRole('button', { name: '下一位' }).click();
+	await page.getByRole('button', { name: '检查并提交' }).click();
+	await expect(page.getByText('已全部选择')).toBeVisible();
+	await expect(submit).toBeEnabled();
+	await submit.click();
+	await expect(page.getByTestId('receipt')).toBeVisible();
+	await context.close();
 });
 
 test('a target rates every target including themself (the form is the same for everyone), as a matrix on a wide screen', async ({ browser }) => {

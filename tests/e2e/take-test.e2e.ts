@@ -104,6 +104,43 @@ test('a member answers on a phone, reloads, goes offline and back, submits, and 
 	await expect(page.getByRole('table')).toContainText('2026年第四季度');
 });
 
+test('the page tells the member’s own network being off from the server not answering; answers wait either way', async ({ browser }) => {
+	// The practice test (several attempts allowed), so that 1105's attempt at this quarter's test stays the other test's.
+	const page = await pageAs(browser, '1105', { viewport: phone });
+	await page.goto('/tests');
+	await page.locator('li', { hasText: '理论学习练习' }).first().getByRole('link', { name: '进入测试' }).click();
+	await page.getByRole('button', { name: '开始答题' }).click();
+	await page.waitForURL(/\/attempts\/\d+$/);
+	const attemptId = Number(page.url().split('/').pop());
+	await expect(saveStatus(page)).toHaveText('已全部保存');
+	const saves = '**/api/attempts/*/answers';
+
+	// The network is on but the server answers 503: the page says the server is not answering, not the network.
+	await page.route(saves, (route) => (route.request().method() === 'POST' ? route.fulfill({ status: 503, body: '' }) : route.continue()));
+	await question(page, 1).locator('label.option').first().click();
+	await expect(saveStatus(page)).toHaveText('服务器暂时没有响应：1 项待发送，答案保留在本机，稍后自动重试');
+	await page.screenshot({ path: 'test-results/screens/take-unreachable-phone.png' });
+	// A request that fails outright (the server gone) reads the same.
+	await page.unrouteAll({ behavior: 'wait' });
+	await page.route(saves, (route) => (route.request().method() === 'POST' ? route.abort('connectionrefused') : route.continue()));
+	await question(page, 2).locator('label.option').first().click();
+	await expect(saveStatus(page)).toHaveText('服务器暂时没有响应：2 项待发送，答案保留在本机，稍后自动重试', { timeout: 15_000 });
+
+	// The member's own network goes off: the page says so at once, and keeps queueing.
+	await page.context().setOffline(true);
+	await expect(saveStatus(page)).toContainText('网络已断开');
+	await page.unrouteAll({ behavior: 'wait' });
+	await question(page, 3).locator('label.option').first().click();
+	await expect(saveStatus(page)).toHaveText('网络已断开：3 项待发送，恢复后自动保存');
+
+	// Back online and the server answering: everything queued arrives.
+	await page.context().setOffline(false);
+	await expect(saveStatus(page)).toHaveText('已全部保存', { timeout: 15_000 });
+	const saved = await serverAnswers(page, attemptId);
+	for (const position of [1, 2, 3]) expect(saved.find((a) => a.position === position)?.answer, `question ${position}`).not.toBeNull();
+	await page.context().close();
+});
+
 test('two tabs: the answer edited last is the one kept, whatever order the saves arrive in', async ({ browser }) => {
 	const { page: tabA, attemptId } = await startCurrentTest(browser, '1106');
 	const tabB = await tabA.context().newPage();

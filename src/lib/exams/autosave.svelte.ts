@@ -3,13 +3,15 @@ import { acknowledge, enqueue, nextBatch, parseQueue, type QueuedSave } from './
 // Autosave for the test page. Every change goes into a queue kept in localStorage (so a reload, a crash of the tab
 // or a dead battery loses nothing the member did) and is sent within a second, in order. An entry leaves the queue
 // only when the server has acknowledged it, and the server acknowledges only after its commit. When the network is
-// down (or a request hangs) the queue waits and is sent when it returns; the page says so.
+// down (or a request hangs) the queue waits and is sent when it returns; the page says so, telling the member's
+// own network being off (`offline`: the browser says so) from the server not answering while the network is on
+// (`unreachable`: a failed request, a timeout or a 5xx), since only the first is theirs to fix.
 //
 // Time: edits are stamped with the server's clock as this page estimates it. The estimate is kept against
 // `performance.now()`, a monotonic clock, so the device's wall clock jumping (a time sync after waking, a manual
 // change) does not move it; every response with the server's time refines it.
 
-export type SaveStatus = 'saved' | 'saving' | 'offline' | 'signed_out' | 'closed' | 'error';
+export type SaveStatus = 'saved' | 'saving' | 'offline' | 'unreachable' | 'signed_out' | 'closed' | 'error';
 
 export type ClosedReason = 'deadline' | 'submitted';
 
@@ -63,10 +65,14 @@ export function createAutosave(options: Options) {
 		}
 	}
 
+	/** Waiting for the network or the server: the queue is kept and sent again later. */
+	const waiting = () => state.status === 'offline' || state.status === 'unreachable';
+	const networkOff = () => typeof navigator !== 'undefined' && navigator.onLine === false;
+
 	function persist() {
 		writeStorage(storageKey, queue);
 		state.pending = queue.length;
-		if (queue.length === 0 && (state.status === 'saving' || state.status === 'offline')) state.status = 'saved';
+		if (queue.length === 0 && (state.status === 'saving' || waiting())) state.status = 'saved';
 		if (queue.length === 0) while (waiters.length) waiters.shift()?.();
 	}
 
@@ -81,7 +87,7 @@ export function createAutosave(options: Options) {
 		const batch = nextBatch(queue, inFlight);
 		if (batch.length === 0) return;
 		for (const s of batch) inFlight.add(s.seq);
-		if (state.status !== 'offline' && state.status !== 'signed_out') state.status = 'saving';
+		if (!waiting() && state.status !== 'signed_out') state.status = 'saving';
 		const sentAt = monotonic();
 		const abort = new AbortController();
 		const hung = setTimeout(() => abort.abort(), requestTimeoutMs);
@@ -133,7 +139,7 @@ export function createAutosave(options: Options) {
 			throw new Error(`status ${response.status}`);
 		} catch {
 			inFlight.clear();
-			state.status = 'offline';
+			state.status = networkOff() ? 'offline' : 'unreachable';
 			schedule(retryDelay);
 			retryDelay = Math.min(retryDelay * 2, maxRetryDelayMs);
 		} finally {
@@ -151,11 +157,17 @@ export function createAutosave(options: Options) {
 	const retryNow = () => {
 		if (stopped) return;
 		retryDelay = 1000;
+		if (queue.length === 0 && waiting() && !networkOff()) state.status = 'saved';
 		schedule(0);
+	};
+	/** The browser lost the network: say so at once, before a save has to fail to find out. */
+	const onOffline = () => {
+		if (!stopped && state.status !== 'signed_out') state.status = 'offline';
 	};
 	const onVisible = () => document.visibilityState === 'visible' && retryNow();
 	if (typeof window !== 'undefined') {
 		window.addEventListener('online', retryNow);
+		window.addEventListener('offline', onOffline);
 		document.addEventListener('visibilitychange', onVisible);
 	}
 	if (queue.length > 0) {
@@ -206,6 +218,7 @@ export function createAutosave(options: Options) {
 			stop(state.status);
 			if (typeof window !== 'undefined') {
 				window.removeEventListener('online', retryNow);
+				window.removeEventListener('offline', onOffline);
 				document.removeEventListener('visibilitychange', onVisible);
 			}
 		}
