@@ -16,7 +16,7 @@ afterEach(() => db.destroy());
 
 function upload(bytes: Uint8Array, name: string, format = 'auto') {
 	const form = new FormData();
-	form.set('file', new File([bytes], name));
+	form.set('file', new File([new Uint8Array(bytes)], name));
 	form.set('format', format);
 	return readQuestionUpload(form);
 }
