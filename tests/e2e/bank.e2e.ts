@@ -159,3 +159,65 @@ test('the starter bank previews like any file; on the demo every question is alr
 	await expect(page.getByText(/与题库重复 2\d\d 题/)).toBeVisible();
 	await expect(page.getByText('没有需要写入的试题。')).toBeVisible();
 });
+
+test('on a phone the menu is one short row, usable by keyboard and without JavaScript, and the coverage numbers are thumb-sized', async ({ browser }) => {
+	const page = await pageAs(browser, demo.committee, { viewport: { width: 360, height: 780 } });
+	await page.goto('/bank');
+	const header = page.locator('header.top');
+	expect((await header.boundingBox())?.height).toBeLessThan(120);
+	const nav = page.getByRole('navigation', { name: '主导航' });
+	// Every link is still there, the page's own in view.
+	for (const name of ['首页', '测试管理', '题库', '组织单位', '修改密码']) await expect(nav.getByRole('link', { name, exact: true })).toHaveCount(1);
+	await expect(nav.getByRole('button', { name: '退出登录' })).toHaveCount(1);
+	await expect(nav.getByRole('link', { name: '题库', exact: true })).toBeInViewport({ ratio: 1 });
+	// Tabbing along the row brings each link into view.
+	await nav.getByRole('link', { name: '首页', exact: true }).focus();
+	for (let i = 0; i < 12; i++) {
+		const focused = page.locator(':focus');
+		await expect(focused).toBeInViewport();
+		if ((await focused.getAttribute('href')) === '/account/password') break;
+		await page.keyboard.press('Tab');
+	}
+	await expect(nav.getByRole('link', { name: '修改密码' })).toBeFocused();
+	await page.screenshot({ path: 'test-results/screens/nav-phone-zh.png' });
+
+	// The coverage matrix: each count is a link at least 44 px square, and the matrix still scrolls sideways.
+	await page.getByText('覆盖情况').click();
+	const links = page.getByRole('table', { name: /覆盖情况/ }).locator('tbody a');
+	for (const box of await links.evaluateAll((all) => all.slice(0, 24).map((a) => a.getBoundingClientRect().toJSON() as DOMRect))) {
+		expect(box.width).toBeGreaterThanOrEqual(44);
+		expect(box.height).toBeGreaterThanOrEqual(44);
+	}
+	expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+	await page.screenshot({ path: 'test-results/screens/bank-coverage-phone-zh.png' });
+
+	// Without JavaScript the row is the same height and still holds every link.
+	const plain = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 360, height: 780 }, storageState: await page.context().storageState() });
+	const noScript = await plain.newPage();
+	await noScript.goto('/bank');
+	expect((await noScript.locator('header.top').boundingBox())?.height).toBeLessThan(120);
+	await expect(noScript.getByRole('navigation', { name: '主导航' }).getByRole('link')).toHaveCount(await nav.getByRole('link').count());
+	await plain.close();
+});
+
+test('over-long texts in the bank are kept and refused with the limit named, not cut', async ({ browser }) => {
+	const page = await pageAs(browser, demo.committee, { viewport: { width: 360, height: 780 } });
+	await page.goto('/bank/areas');
+	const name = '校园安全与文明'.repeat(6) + '建设'; // 44 characters
+	await page.getByLabel('代码').fill('e2e_long_name');
+	await page.getByLabel('中文名称', { exact: true }).last().fill(name);
+	await page.getByLabel('英文名称', { exact: true }).last().fill('Campus safety');
+	await expect(page.locator('#nameZh-length')).toHaveText('已输入 44 字，比上限 40 字多 4 字，请删减。');
+	await page.getByRole('button', { name: '新增领域' }).click();
+	await expect(page.locator('#nameZh-error')).toHaveText('不能超过 40 个字，请删减后再保存（输入的内容已保留）。');
+	await expect(page.getByLabel('中文名称', { exact: true }).last()).toHaveValue(name);
+	await expect(page.locator('.areas')).not.toContainText('校园安全与文明');
+
+	await page.goto('/bank/new');
+	const stem = '党'.repeat(2001);
+	await page.getByLabel('题干').fill(stem);
+	await expect(page.locator('#stem-length')).toHaveText('已输入 2001 字，比上限 2000 字多 1 字，请删减。');
+	await page.getByRole('button', { name: '保存试题' }).click();
+	await expect(page.getByText('不能超过 2000 个字，请删减后再保存（输入的内容已保留）。')).toBeVisible();
+	await expect(page.getByLabel('题干')).toHaveValue(stem);
+});

@@ -205,3 +205,74 @@ test('without JavaScript the forms still work: create, save a blueprint row, rem
 	expect(id).toBeGreaterThan(0);
 	await context.close();
 });
+
+test('a pasted over-long title is kept whole and refused with the limit named, counted as it is typed', async ({ browser }) => {
+	const page = await pageAs(browser, demo.committee, { viewport: { width: 360, height: 780 } });
+	await page.goto('/exams/new');
+	const long = '党员理论学习测试'.repeat(55); // 440 characters, as a pasted paragraph would be
+	await page.getByLabel('测试名称').fill(long);
+	// The browser no longer cuts it to 100; the field says how far over it is before anything is sent.
+	await expect(page.getByLabel('测试名称')).toHaveValue(long);
+	await expect(page.locator('#title-length')).toHaveText('已输入 440 字，比上限 100 字多 340 字，请删减。');
+	await page.getByRole('button', { name: '创建测试' }).click();
+	await expect(page.locator('#title-error')).toHaveText('名称不能超过 100 个字。');
+	await expect(page).toHaveURL(/\/exams\/new/);
+	await expect(page.getByLabel('测试名称')).toHaveValue(long);
+	await page.screenshot({ path: 'test-results/screens/exam-title-too-long-zh-360.png' });
+	// Within the limit, the hint only says the limit until the text comes near it.
+	await page.getByLabel('测试名称').fill('短标题');
+	await expect(page.locator('#title-length')).toHaveText('最多 100 个字。');
+});
+
+/** The choices shown in the blueprint's selects that are wider than their select leaves room for. */
+function cutChoices(page: Page, which = 'select') {
+	return page.locator(`#blueprint .bp-row ${which}`).evaluateAll((selects) =>
+		(selects as HTMLSelectElement[])
+			.filter((s) => {
+				const probe = document.createElement('span');
+				probe.style.font = getComputedStyle(s).font;
+				probe.style.position = 'absolute';
+				probe.textContent = s.selectedOptions[0]?.textContent ?? '';
+				document.body.append(probe);
+				const needed = probe.getBoundingClientRect().width;
+				probe.remove();
+				// The padding and the arrow take about 36 px.
+				return needed + 36 > s.clientWidth;
+			})
+			.map((s) => s.selectedOptions[0]?.textContent)
+	);
+}
+
+test('a test someone has started shows its blueprint without add or remove, and the server refuses a change', async ({ browser }) => {
+	const page = await pageAs(browser, demo.committee, { viewport: { width: 1366, height: 800 } });
+	await page.context().addCookies([{ name: 'PARAGLIDE_LOCALE', value: 'en', url: new URL(page.url()).origin }]);
+	// The demo's first test has attempts.
+	await page.goto('/exams/1');
+	const blueprint = page.locator('#blueprint');
+	await expect(blueprint.getByText('Someone has started, so the blueprint, audience and scoring rules are fixed.')).toBeVisible();
+	await expect(blueprint.getByRole('group', { name: /^Row \d+$/ }).first()).toBeVisible();
+	await expect(blueprint.getByRole('button', { name: 'Add a row' })).toHaveCount(0);
+	await expect(blueprint.getByRole('button', { name: /^Remove/ })).toHaveCount(0);
+	await expect(blueprint.getByRole('button', { name: 'Save blueprint' })).toHaveCount(0);
+	// No empty rows to fill in: every row shown is one of the saved rows.
+	for (const select of await blueprint.locator('select[name=area]').all()) expect(await select.inputValue()).not.toBe('');
+
+	// The English choices fit their selects on a laptop, and the type and difficulty on a phone too (they were cut
+	// to "Single choic", "Multiple cho"; a long area name may still be cut on a phone, a select cannot wrap).
+	expect(await cutChoices(page)).toEqual([]);
+	await page.setViewportSize({ width: 360, height: 780 });
+	expect(await cutChoices(page, ':is(select[name=type], select[name=difficulty])')).toEqual([]);
+	await blueprint.screenshot({ path: 'test-results/screens/exam-blueprint-locked-en-360.png' });
+	await page.setViewportSize({ width: 1366, height: 800 });
+	await blueprint.screenshot({ path: 'test-results/screens/exam-blueprint-locked-en-1366.png' });
+
+	// The server keeps refusing: a posted table for a started test is not saved.
+	const rowsBefore = await blueprint.getByRole('group', { name: /^Row \d+$/ }).count();
+	const response = await page.request.post('/exams/1?/blueprint', {
+		headers: { origin: new URL(page.url()).origin, accept: 'application/json', 'x-sveltekit-action': 'true' },
+		form: { area: '1', type: 'single', difficulty: 'easy', count: '1', points: '1' }
+	});
+	expect(await response.text()).toContain('blueprintLocked');
+	await page.reload();
+	await expect(blueprint.getByRole('group', { name: /^Row \d+$/ })).toHaveCount(rowsBefore);
+});

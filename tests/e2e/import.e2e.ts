@@ -85,3 +85,27 @@ test('the template and the export download as spreadsheets', async ({ browser })
 	expect(exported.status()).toBe(200);
 	expect((await exported.body()).subarray(0, 2).toString()).toBe('PK');
 });
+
+test('a picture, a PDF or an archive chosen as a question file gets one message naming it and the formats accepted', async ({ browser }) => {
+	const page = await pageAs(browser, demo.committee, { viewport: { width: 360, height: 780 } });
+	const png = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082', 'hex');
+	const files = [
+		{ name: '手机截图.png', mimeType: 'image/png', buffer: png },
+		{ name: '题库.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.7\n1 0 obj\n<< /Type /Catalog >>\nendobj\n') },
+		{ name: '资料.zip', mimeType: 'application/zip', buffer: Buffer.from('504b0304140000000800', 'hex') }
+	];
+	for (const file of files) {
+		await page.goto('/bank/import');
+		await page.locator('#file').setInputFiles(file);
+		await page.getByRole('button', { name: '检查并预览' }).click();
+		await expect(page.getByRole('alert')).toHaveText(
+			`“${file.name}”不是题目文件。可导入的格式：Excel 表格（.xlsx）、CSV（.csv）、Moodle XML（.xml）、GIFT（.gift、.txt）和 Aiken（.txt）。`
+		);
+		// Nothing else: no preview, no table of "syntax errors" quoting the file's bytes, no options.
+		await expect(page.getByRole('heading', { level: 2 })).toHaveCount(1);
+		await expect(page.getByRole('table')).toHaveCount(0);
+		await expect(page.getByText('格式错误')).toHaveCount(0);
+		await expect(page.getByText('导入选项')).toHaveCount(0);
+	}
+	await page.screenshot({ path: 'test-results/screens/bank-import-not-questions-zh-360.png', fullPage: true });
+});

@@ -5,7 +5,10 @@ import type { Db } from '../db';
 
 export type Area = { id: number; code: string; nameZh: string; nameEn: string; sources: string; retired: boolean };
 export type AreaProblem = 'required' | 'too_long' | 'invalid_code' | 'code_taken' | 'name_taken' | 'not_found';
-export type AreaResult = { ok: true; id: number } | { ok: false; field: 'code' | 'nameZh' | 'nameEn'; problem: AreaProblem };
+export type AreaResult = { ok: true; id: number } | { ok: false; field: 'code' | 'nameZh' | 'nameEn' | 'sources'; problem: AreaProblem };
+
+/** The longest names and source list an area may have; longer ones are refused, never cut. */
+export const areaLimits = { nameZh: 40, nameEn: 80, sources: 200 } as const;
 
 const codePattern = /^[a-z][a-z0-9_]{1,31}$/;
 
@@ -36,9 +39,9 @@ export function areaResolver(areas: Area[]): (name: string) => Area | undefined 
 
 function checkNames(nameZh: string, nameEn: string): AreaResult | null {
 	if (!nameZh) return { ok: false, field: 'nameZh', problem: 'required' };
-	if ([...nameZh].length > 40) return { ok: false, field: 'nameZh', problem: 'too_long' };
+	if ([...nameZh].length > areaLimits.nameZh) return { ok: false, field: 'nameZh', problem: 'too_long' };
 	if (!nameEn) return { ok: false, field: 'nameEn', problem: 'required' };
-	if ([...nameEn].length > 80) return { ok: false, field: 'nameEn', problem: 'too_long' };
+	if ([...nameEn].length > areaLimits.nameEn) return { ok: false, field: 'nameEn', problem: 'too_long' };
 	return null;
 }
 
@@ -49,6 +52,8 @@ export async function createArea(db: Db, input: { code: string; nameZh: string; 
 	if (!codePattern.test(code)) return { ok: false, field: 'code', problem: 'invalid_code' };
 	const bad = checkNames(nameZh, nameEn);
 	if (bad) return bad;
+	const sources = input.sources.trim();
+	if ([...sources].length > areaLimits.sources) return { ok: false, field: 'sources', problem: 'too_long' };
 	return db.transaction().execute(async (trx): Promise<AreaResult> => {
 		if (await trx.selectFrom('content_area').select('id').where('code', '=', code).executeTakeFirst()) {
 			return { ok: false, field: 'code', problem: 'code_taken' };
@@ -59,7 +64,7 @@ export async function createArea(db: Db, input: { code: string; nameZh: string; 
 		const last = await trx.selectFrom('content_area').select((eb) => eb.fn.max('sort_order').as('n')).executeTakeFirst();
 		const row = await trx
 			.insertInto('content_area')
-			.values({ code, name_zh: nameZh, name_en: nameEn, sources: input.sources.trim().slice(0, 200), sort_order: Number(last?.n ?? 0) + 1, retired_at: null, created_at: now })
+			.values({ code, name_zh: nameZh, name_en: nameEn, sources, sort_order: Number(last?.n ?? 0) + 1, retired_at: null, created_at: now })
 			.returning('id')
 			.executeTakeFirstOrThrow();
 		return { ok: true, id: row.id };

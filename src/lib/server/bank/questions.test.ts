@@ -71,6 +71,11 @@ describe('content areas', () => {
 		expect(created.ok).toBe(true);
 		expect(await createArea(db, { code: 'safety', nameZh: '安全', nameEn: 'Safety', sources: '' })).toEqual({ ok: false, field: 'code', problem: 'code_taken' });
 		expect(await createArea(db, { code: 'Bad Code', nameZh: 'x', nameEn: 'x', sources: '' })).toMatchObject({ problem: 'invalid_code' });
+		// Too long is refused, never cut to fit: the sources too, which used to be shortened without a word.
+		const long = (n: number) => '长'.repeat(n);
+		expect(await createArea(db, { code: 'long_zh', nameZh: long(41), nameEn: 'x', sources: '' })).toEqual({ ok: false, field: 'nameZh', problem: 'too_long' });
+		expect(await createArea(db, { code: 'long_src', nameZh: '出处长', nameEn: 'x', sources: long(201) })).toEqual({ ok: false, field: 'sources', problem: 'too_long' });
+		expect((await createArea(db, { code: 'full_src', nameZh: '出处满', nameEn: 'x', sources: long(200) })).ok).toBe(true);
 		if (!created.ok) return;
 		expect((await renameArea(db, created.id, { nameZh: '平安校园', nameEn: 'Safe schools' })).ok).toBe(true);
 		const id = await insertQuestion(db, editor, single({ areaIds: [created.id] }), 'active');

@@ -1,11 +1,13 @@
 import { detectFormat, readQuestionFile, questionFileFormats, type QuestionFileFormat } from './formats';
+import { couldBeQuestionFile } from './formats/sniff';
 import type { ImportOptions } from './import';
 import { difficulties, maxQuestionFileBytes, type Difficulty, type ParseResult } from './types';
 import { text } from '../form';
 
 export type QuestionUpload =
 	| { ok: true; fileName: string; format: QuestionFileFormat; bytes: Uint8Array; parsed: ParseResult; options: ImportOptions }
-	| { ok: false; code: 'file_too_large' | 'file_empty' };
+	| { ok: false; code: 'file_too_large' | 'file_empty' }
+	| { ok: false; code: 'not_question_file'; fileName: string };
 
 /**
  * The import form: the file (uploaded, or carried back as base64 by the preview's confirm form) and the
@@ -27,6 +29,8 @@ export async function readQuestionUpload(form: FormData): Promise<QuestionUpload
 		const name = form.get('fileName');
 		fileName = typeof name === 'string' ? name.slice(0, 1000) : '';
 	}
+	// Whatever format was chosen: a picture or an archive read as text only yields garbage rows.
+	if (!couldBeQuestionFile(bytes)) return { ok: false, code: 'not_question_file', fileName };
 	const format = text(form, 'format') as QuestionFileFormat;
 	// Resolved once, at the first upload, and carried with the file: confirming must read it the same way.
 	const chosen = questionFileFormats.includes(format) && format !== 'auto' ? format : detectFormat(fileName, bytes);

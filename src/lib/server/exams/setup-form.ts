@@ -48,7 +48,8 @@ export function settingsValues(s: ExamSettings, timeZone: string): SettingsValue
 
 export function readSettingsValues(form: FormData): SettingsValues {
 	return {
-		title: text(form, 'title', 500),
+		// Read far past the limit: an over-long title is refused and shown back whole, not cut.
+		title: text(form, 'title', 5000),
 		quarter: text(form, 'quarter', 20),
 		kind: text(form, 'kind', 20),
 		opensAt: text(form, 'opensAt', 40),

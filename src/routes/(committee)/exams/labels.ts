@@ -59,13 +59,16 @@ export const stateLabel: Record<ExamState, () => string> = {
 	closed: () => m.setup_state_closed()
 };
 
+/** The longest test title, as titleMaxLength in the server's exams.ts refuses it (the e2e test holds the two together). */
+export const titleMaxLength = 100;
+
 /** A settings field's problem, e.g. `durationMinutes` + `too_large`. */
 export function settingsProblemText(field: string, problem: string): string {
 	switch (problem) {
 		case 'required':
 			return m.problem_required();
 		case 'too_long':
-			return m.setup_problem_title_too_long({ max: '100' });
+			return m.setup_problem_title_too_long({ max: String(titleMaxLength) });
 		case 'window_order':
 			return m.setup_problem_window_order();
 		case 'too_small':

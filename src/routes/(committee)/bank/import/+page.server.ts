@@ -37,6 +37,10 @@ function preview(plan: ImportPlan, upload: Extract<Awaited<ReturnType<typeof rea
 	};
 }
 
+function refused(upload: Extract<Awaited<ReturnType<typeof readQuestionUpload>>, { ok: false }>) {
+	return fail(400, { fileProblem: upload.code, problemFile: 'fileName' in upload ? upload.fileName : '' });
+}
+
 export const actions: Actions = {
 	// The starter bank written from the source documents, previewed like any uploaded file.
 	starter: async () => {
@@ -45,14 +49,14 @@ export const actions: Actions = {
 		form.set('fileData', Buffer.from(starterBankCsv(), 'utf8').toString('base64'));
 		form.set('fileName', '入门题库.csv');
 		const upload = await readQuestionUpload(form);
-		if (!upload.ok) return fail(400, { fileProblem: upload.code });
+		if (!upload.ok) return refused(upload);
 		const plan = await planQuestionImport(db(), upload.parsed, upload.options);
 		return { preview: preview(plan, upload) };
 	},
 	preview: async ({ request }) => {
 		requireRole('committee');
 		const upload = await readQuestionUpload(await readForm(request));
-		if (!upload.ok) return fail(400, { fileProblem: upload.code });
+		if (!upload.ok) return refused(upload);
 		const plan = await planQuestionImport(db(), upload.parsed, upload.options);
 		return { preview: preview(plan, upload) };
 	},
@@ -60,7 +64,7 @@ export const actions: Actions = {
 		const actor = requireRole('committee');
 		const form = await readForm(request);
 		const upload = await readQuestionUpload(form);
-		if (!upload.ok) return fail(400, { fileProblem: upload.code });
+		if (!upload.ok) return refused(upload);
 		if (text(form, 'previewOptions', 100_000) !== JSON.stringify(upload.options)) {
 			// The person changed a choice and pressed confirm: show what the new choices would do first.
 			const plan = await planQuestionImport(db(), upload.parsed, upload.options);

@@ -79,7 +79,8 @@ export const load: PageServerLoad = async ({ params, url }) => {
 		settings: settingsValues(exam, timeZone),
 		quarters: quarterChoices(quarterOf(Date.now(), timeZone), timeZone, exam.quarter),
 		blueprint: exam.blueprint,
-		blueprintRows: [...blueprintValues(exam.blueprint), ...Array.from({ length: spareRows }, blankRow)],
+		// A locked blueprint is only shown: no empty rows to fill in.
+		blueprintRows: [...blueprintValues(exam.blueprint), ...Array.from({ length: exam.locked ? 0 : spareRows }, blankRow)],
 		status: status.map((s) => ({ available: s.available, missing: s.missing })),
 		// A retired area is offered only where a row already uses it.
 		areas: areas.filter((a) => !a.retired || usedAreas.has(a.id)).map((a) => ({ id: a.id, nameZh: a.nameZh, nameEn: a.nameEn })),
@@ -121,6 +122,8 @@ export const actions: Actions = {
 		requireRole('committee');
 		const exam = await examOr404(params.id);
 		const values = readBlueprintValues(await readForm(request));
+		// Said before any row is checked: mistakes in a table that cannot be saved anyway are not worth fixing.
+		if (exam.locked) return fail(409, { blueprintValues: values, blueprintErrors: [], blueprintLocked: true });
 		const areaIds = new Set((await listAreas(db(), { includeRetired: true })).map((a) => a.id));
 		const { rows, errors } = parseBlueprint(values, areaIds);
 		if (errors.length > 0) return fail(400, { blueprintValues: values, blueprintErrors: errors });
