@@ -124,3 +124,28 @@ test('item analysis is the committee’s: a secretary and a member are refused b
 		await page.context().close();
 	}
 });
+
+test('the item table fits a laptop in both languages, and a phone never scrolls the whole page sideways', async ({ browser }) => {
+	const { examId } = await expected();
+	const page = await pageAs(browser, demo.committee, { viewport: { width: 1366, height: 800 } });
+	const sideways = () => page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+	for (const locale of ['zh-CN', 'en']) {
+		await page.context().addCookies([{ name: 'PARAGLIDE_LOCALE', value: locale, url: page.url() }]);
+		await page.setViewportSize({ width: 1366, height: 800 });
+		await page.goto(`/dashboard/tests/${examId}/items`);
+		await page.waitForLoadState('networkidle');
+		expect(await sideways(), locale).toBe(0);
+		// The options column, the last, ends inside the table's box: nothing cut, no scrolling needed.
+		const box = await page.getByRole('region', { name: locale === 'en' ? 'Questions' : '各题分析' }).boundingBox();
+		const options = await page.locator('table.items > thead th').last().boundingBox();
+		expect((options?.x ?? 0) + (options?.width ?? 0), locale).toBeLessThanOrEqual((box?.x ?? 0) + (box?.width ?? 0) + 1);
+		await expect(page.getByTestId('scroll-hint')).toHaveCount(0);
+		await page.screenshot({ path: `test-results/screens/items-1366-${locale}.png`, fullPage: false });
+		await page.setViewportSize({ width: 360, height: 780 });
+		await page.reload();
+		await page.waitForLoadState('networkidle');
+		expect(await sideways(), `${locale} phone`).toBe(0);
+		await page.screenshot({ path: `test-results/screens/items-360-${locale}.png`, fullPage: false });
+	}
+	await page.context().close();
+});

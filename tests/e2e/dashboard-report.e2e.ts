@@ -49,3 +49,52 @@ test("a secretary gets their own unit's report, in English too, and no other uni
 	await expect(page.getByRole('heading', { level: 2, name: '1. Overview' })).toBeVisible();
 	await page.context().close();
 });
+
+/** In print media: every table of the page whose right edge passes the printed column, by how far (none: []). */
+async function tablesPastPage(page: import('@playwright/test').Page, container: string) {
+	return page.evaluate((selector) => {
+		const box = document.querySelector(selector)?.getBoundingClientRect();
+		if (!box) return ['no ' + selector];
+		return [...document.querySelectorAll<HTMLTableElement>(`${selector} table`)]
+			.filter((t) => t.getBoundingClientRect().right > box.right + 1 || t.scrollWidth > t.getBoundingClientRect().width + 1)
+			.map((t) => `${t.caption?.textContent ?? t.className}: ${Math.round(t.getBoundingClientRect().right - box.right)}px`);
+	}, container);
+}
+
+test('every table of the report fits an A4 page in print, in Chinese and in English', async ({ browser }) => {
+	// A secretary's report names their branch in the unit column, the widest of the demo's tables. An A4 page with
+	// the report's 15 mm margins leaves 180 mm, 680 CSS pixels, for the content.
+	const page = await pageAs(browser, demo.secretary, { viewport: { width: 680, height: 1000 } });
+	for (const locale of ['zh-CN', 'en']) {
+		await page.context().addCookies([{ name: 'PARAGLIDE_LOCALE', value: locale, url: page.url() }]);
+		await page.goto('/dashboard/report');
+		await page.emulateMedia({ media: 'print' });
+		await expect(page.locator('article.report table.data').first()).toBeVisible();
+		expect(await tablesPastPage(page, 'article.report'), locale).toEqual([]);
+		// The last column of the quarters' table (及格率 / Pass rate) is on the page.
+		const lastHeading = page.locator('article.report table.data').last().locator('thead th').last();
+		await expect(lastHeading).toHaveText(locale === 'en' ? 'Pass rate (%)' : '及格率（%）');
+		const box = await page.locator('article.report').boundingBox();
+		const cell = await lastHeading.boundingBox();
+		expect((cell?.x ?? 0) + (cell?.width ?? 0)).toBeLessThanOrEqual((box?.x ?? 0) + (box?.width ?? 0) + 1);
+		await page.pdf({ format: 'A4', printBackground: true, path: `test-results/screens/dashboard-report-${locale}.pdf` });
+		await page.emulateMedia({ media: 'screen' });
+	}
+	await page.context().close();
+});
+
+test('the folded data table under a chart is a visible control with a marker and a focus ring', async ({ browser }) => {
+	const page = await pageAs(browser, demo.committee, { viewport: { width: 360, height: 780 } });
+	await page.goto('/dashboard/report');
+	const summary = page.locator('details.table-details > summary').first();
+	await expect(summary).toHaveText('查看数据表');
+	const marker = () => summary.evaluate((s) => getComputedStyle(s, '::before').content);
+	expect(await marker()).toContain('▸');
+	await summary.focus();
+	await page.keyboard.press('Enter');
+	await expect(summary.locator('xpath=..')).toHaveAttribute('open', '');
+	expect(await marker()).toContain('▾');
+	// The focus ring (keyboard focus) is drawn.
+	expect(await summary.evaluate((s) => getComputedStyle(s).outlineStyle)).toBe('solid');
+	await page.context().close();
+});

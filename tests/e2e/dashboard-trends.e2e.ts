@@ -199,3 +199,29 @@ test('the mastery heat map and a test’s distribution render with their numbers
 	await expect(page.getByRole('table', { name: '各单位成绩' }).locator('tbody th')).toHaveText(['某县教育工委（本级党员）', '县第一中学党总支', '县实验小学党支部', '县教育局机关党支部']);
 	await page.context().close();
 });
+
+test('on a phone the heat map opens on the quarter it is sorted by, beside the area names', async ({ browser }) => {
+	const page = await pageAs(browser, demo.committee, { viewport: { width: 360, height: 780 } });
+	for (const locale of ['zh-CN', 'en']) {
+		await page.context().addCookies([{ name: 'PARAGLIDE_LOCALE', value: locale, url: page.url() }]);
+		// The oldest quarter as well as the default (the latest closed): the box scrolls to either.
+		for (const pick of ['default', 'first'] as const) {
+			await page.goto('/dashboard/mastery');
+			if (pick === 'first') {
+				const first = await page.locator('#quarter option').first().getAttribute('value');
+				await page.goto(`/dashboard/mastery?quarter=${first}`);
+			}
+			await page.waitForLoadState('networkidle');
+			expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth), locale).toBe(0);
+			const region = page.getByRole('region', { name: locale === 'en' ? /weakest first in/ : /由弱到强排列$/ });
+			const box = await region.boundingBox();
+			const chosen = await region.locator('thead th.chosen').boundingBox();
+			const areaColumn = await region.locator('thead th.area').boundingBox();
+			// Wholly in view, right of the sticky area names.
+			expect(chosen?.x ?? 0, `${locale} ${pick}`).toBeGreaterThanOrEqual((areaColumn?.x ?? 0) + (areaColumn?.width ?? 0) - 1);
+			expect((chosen?.x ?? 0) + (chosen?.width ?? 0), `${locale} ${pick}`).toBeLessThanOrEqual((box?.x ?? 0) + (box?.width ?? 0) + 1);
+		}
+		await page.screenshot({ path: `test-results/screens/mastery-360-${locale}.png`, fullPage: true });
+	}
+	await page.context().close();
+});

@@ -103,6 +103,36 @@ test('the committee sees the closed campaign’s figures, filters by group, expo
 	await page.context().close();
 });
 
+/** Column headings of the results tables whose text runs past their own cell (into the next heading). */
+async function crowdedHeadings(page: Page) {
+	return page.locator('table.levels thead th').evaluateAll((cells) =>
+		cells.filter((c) => c.scrollWidth > c.clientWidth + 1).map((c) => `${c.textContent?.trim()}: ${c.scrollWidth - c.clientWidth}px`)
+	);
+}
+
+test('the printed results keep each column heading to its column, fit A4 and print no fold marker', async ({ browser }) => {
+	const ids = await demoIds();
+	// An A4 page with the print page's 12 mm side margins leaves 186 mm, 703 CSS pixels.
+	const page = await pageAs(browser, demo.committee, { viewport: { width: 703, height: 1000 } });
+	for (const locale of ['zh-CN', 'en']) {
+		await page.context().addCookies([{ name: 'PARAGLIDE_LOCALE', value: locale, url: page.url() }]);
+		await page.goto(`/campaigns/${ids.last}/results/print`);
+		await page.emulateMedia({ media: 'print' });
+		await expect(page.locator('table.levels').first()).toBeVisible();
+		expect(await crowdedHeadings(page), locale).toEqual([]);
+		const sheet = await page.locator('article.sheet').boundingBox();
+		const widest = await page.locator('table.levels').evaluateAll((tables) => Math.max(...tables.map((t) => t.getBoundingClientRect().right)));
+		expect(widest, locale).toBeLessThanOrEqual((sheet?.x ?? 0) + (sheet?.width ?? 0) + 1);
+		// The items' fold is open on paper and shows no triangle (▼) before its title.
+		const summary = page.locator('details.items > summary').first();
+		await expect(summary).toBeVisible();
+		expect(await summary.evaluate((s) => getComputedStyle(s).listStyleType)).toBe('none');
+		await page.pdf({ format: 'A4', printBackground: true, path: `test-results/screens/evaluation-results-print-${locale}.pdf` });
+		await page.emulateMedia({ media: 'screen' });
+	}
+	await page.context().close();
+});
+
 test('the open campaign’s results are marked provisional and only the group with ballots may be filtered on', async ({ browser }) => {
 	const ids = await demoIds();
 	const page = await pageAs(browser, demo.committee, { viewport: phone });

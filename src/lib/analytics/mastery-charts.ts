@@ -11,6 +11,22 @@ export function barHeight(rows: number, sets: number): string {
 	return `${Math.max(10, 3 + rows * (1.1 + 0.9 * sets))}rem`;
 }
 
+/**
+ * An area's name as the lines of a bar's label: a note in brackets, 政治理论（党的创新理论）, goes on its own line,
+ * and a long English name wraps between words, so that on a phone the names are not cut at the chart's left edge.
+ */
+export function labelLines(name: string, width = 16): string[] {
+	return name.split(/(?=（)/).flatMap((part) => {
+		const lines: string[] = [];
+		for (const word of part.split(' ')) {
+			const last = lines.at(-1);
+			if (last !== undefined && last.length + 1 + word.length <= width) lines[lines.length - 1] = `${last} ${word}`;
+			else lines.push(word);
+		}
+		return lines;
+	});
+}
+
 export function quarterAreaChart(table: DataTable): ChartConfiguration<'bar'> {
 	const datasets: ChartDataset<'bar', (number | null)[]>[] = table.columns.slice(1).map((label, s) => {
 		const style = styleOf(s);
@@ -19,8 +35,7 @@ export function quarterAreaChart(table: DataTable): ChartConfiguration<'bar'> {
 	});
 	return {
 		type: 'bar',
-		// A name with a note in brackets, 政治理论（党的创新理论）, wraps before the bracket.
-		data: { labels: table.rows.map((r) => String(r[0]).split(/(?=（)/)), datasets },
+		data: { labels: table.rows.map((r) => labelLines(String(r[0]))), datasets },
 		options: {
 			indexAxis: 'y',
 			responsive: true,

@@ -74,8 +74,8 @@ export function areasTable(p: Pick<MemberProgress, 'areas'>): DataTable {
 	return {
 		id: 'areas',
 		caption: m.dashMembers_areas_caption(),
-		columns: [m.dashMembers_col_area(), m.dashMembers_col_earned(), m.dashMembers_col_possible(), m.dashMembers_col_share()],
-		rows: p.areas.map((a) => [areaName(a, locale), a.earnedCents / 100, a.possibleCents / 100, rounded(100 * a.share)])
+		columns: [m.dashMembers_col_area(), m.dashMembers_col_earned(), m.dashMembers_col_possible(), m.dashMembers_col_share(), m.dashMembers_col_pass_mark()],
+		rows: p.areas.map((a) => [areaName(a, locale), a.earnedCents / 100, a.possibleCents / 100, rounded(100 * a.share), rounded(100 * a.passShare)])
 	};
 }
 

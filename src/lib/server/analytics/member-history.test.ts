@@ -44,17 +44,40 @@ describe('member history', () => {
 			[f.q4b, 'result', 100, true, null],
 			[f.q4, 'hidden', null, false, null]
 		]);
-		expect(own?.areas.map((a) => [a.earnedCents, a.possibleCents])).toEqual(expect.arrayContaining([[1400, 1400], [1200, 1200]]));
+		const ownShares = await areaShares(db, own?.rows.flatMap((r) => (r.attemptId === null ? [] : [r.attemptId])) ?? []);
+		expect(ownShares.map((a) => [a.earnedCents, a.possibleCents])).toEqual(expect.arrayContaining([[1400, 1400], [1200, 1200]]));
 		// The committee sees q4 too: theory over three papers 700 + 700 + 500 (no fill) of 2100; charter 1800 of 1800.
 		const managed = await memberProgress(db, f.a1, now);
 		expect(managed?.rows.map((r) => r.percent)).toEqual([100, 100, 80]);
-		expect(managed?.areas.map((a) => [a.areaId, a.earnedCents, a.possibleCents])).toEqual([
+		const managedShares = await areaShares(db, managed?.rows.flatMap((r) => (r.attemptId === null ? [] : [r.attemptId])) ?? []);
+		expect(managedShares.map((a) => [a.areaId, a.earnedCents, a.possibleCents])).toEqual([
 			[f.areaIds.theory, 1900, 2100],
 			[f.areaIds.charter, 1800, 1800]
 		]);
 		// After the close the member sees it as well.
 		const later = await ownProgress(db, f.a1, now + 8 * day);
 		expect(later?.rows.map((r) => r.status)).toEqual(['result', 'result', 'result']);
+	});
+
+	it('lists as weak only the areas below the pass mark, never one at 100%', async () => {
+		// a1 has 100% in both areas over the year, 90.5% in theory once q4 counts: nothing below the 60% pass mark.
+		expect((await ownProgress(db, f.a1, now))?.areas).toEqual([]);
+		expect((await memberProgress(db, f.a1, now))?.areas).toEqual([]);
+		// d1, all but the fill on q3: theory 500 of 700 (71.4%), charter 600 of 600 (100%); both pass at 60%.
+		expect((await memberProgress(db, f.d1, now))?.areas).toEqual([]);
+		// With q3's pass mark raised to 80%, theory (71.4%) falls below it and is the one weak area; charter stays out.
+		await db.updateTable('exam').set({ pass_cents: 800 }).where('id', '=', f.q3).execute();
+		const strict = await memberProgress(db, f.d1, now);
+		expect(strict?.areas.map((a) => a.areaId)).toEqual([f.areaIds.theory]);
+		expect(strict?.areas[0]?.passShare).toBeCloseTo(0.8, 10);
+	});
+
+	it('weighs each paper’s pass mark by the area’s points on it', async () => {
+		// a1's theory: 700 of 700 on q3 and q4b, 500 of 700 on q4. Pass marks 80%, 60%, 60%: (560 + 420 + 420) / 2100.
+		await db.updateTable('exam').set({ pass_cents: 800 }).where('id', '=', f.q3).execute();
+		const p = await memberProgress(db, f.a1, now);
+		const shares = await areaShares(db, p?.rows.flatMap((r) => (r.attemptId === null ? [] : [r.attemptId])) ?? []);
+		expect(shares.find((a) => a.areaId === f.areaIds.theory)?.passShare).toBeCloseTo(1400 / 2100, 10);
 	});
 
 	it('keeps a disabled member’s results and leaves out tests they were never expected to take', async () => {

@@ -15,7 +15,9 @@ import { countedQuarters, countedResults, countedTests, expectedTestsOf, percent
 //   colleague's away, and scores are for the member, their secretary and the committee only.
 // - Weakest areas: the share of points earned per content area (attempt_area, stored at submission) over the
 //   member's counted attempts in the LAST FOUR counted quarters (a year of study, so an area learned since stops
-//   showing up), weakest first.
+//   showing up), weakest first. Only the areas below the pass mark are weak and listed: an area at or above it
+//   (100% above all) is not something to work on. An area's pass mark is the tests' own (pass_cents of the paper's
+//   total), weighted by the area's points in each attempt, so a paper with a stricter mark counts for its share.
 // - The member's own view RESPECTS each test's results policy: a score, a pass and the areas of an attempt appear
 //   only where the member's own test list (exams/paper-view.ts `memberHistory`, which applies `resultVisibility`)
 //   shows that attempt's score. Hidden rows say so; nothing else about them leaks.
@@ -38,13 +40,26 @@ export type HistoryRow = {
 	unitMean: number | null;
 };
 
-export type AreaShare = { areaId: number; code: string; nameZh: string; nameEn: string; earnedCents: number; possibleCents: number; share: number };
+export type AreaShare = {
+	areaId: number;
+	code: string;
+	nameZh: string;
+	nameEn: string;
+	earnedCents: number;
+	possibleCents: number;
+	/** 0–1 */
+	share: number;
+	/** The pass mark as a share of the area's points over the same attempts (0–1); below it the area is weak. */
+	passShare: number;
+};
 
 export type MemberProgress = {
 	member: { id: number; name: string; loginId: string; unitId: number; unitPath: string; disabled: boolean };
 	rows: HistoryRow[];
-	/** Weakest first. */
+	/** The weak areas (below the pass mark), weakest first; empty when none is. */
 	areas: AreaShare[];
+	/** How many areas the member has points in over those quarters, weak or not (0: nothing to judge yet). */
+	areasMeasured: number;
 	/** The quarters the areas are taken over, oldest first. */
 	areaQuarters: string[];
 	/** Whether the unit mean column applies (the manager's view). */
@@ -91,10 +106,12 @@ async function load(db: Db, memberId: number, o: Options): Promise<MemberProgres
 
 	const areaQuarters = (await countedQuarters(db)).slice(-weakestAreaQuarters);
 	const areaAttempts = rows.filter((r) => r.attemptId !== null && areaQuarters.includes(r.quarter)).map((r) => r.attemptId as number);
+	const shares = await areaShares(db, areaAttempts);
 	return {
 		member: { id: member.id, name: member.name, loginId: member.login_id, unitId: member.unit_id, unitPath: unitPaths(units).get(member.unit_id) ?? '', disabled: member.status !== 'active' },
 		rows,
-		areas: await areaShares(db, areaAttempts),
+		areas: weakAreas(shares),
+		areasMeasured: shares.length,
 		areaQuarters,
 		withUnitMean: o.withUnitMean
 	};
@@ -112,36 +129,57 @@ async function meansOfUnit(db: Db, unitId: number): Promise<Map<number, number>>
 	return new Map(rows.map((r) => [r.exam_id, Number(r.mean)]));
 }
 
-/** Share of points earned per content area over these attempts, weakest first (then the bank's order). */
+/**
+ * Share of points earned per content area over these attempts, weakest first (then the bank's order), with the
+ * pass mark's share of the same points.
+ */
 export async function areaShares(db: Db, attemptIds: number[]): Promise<AreaShare[]> {
 	if (attemptIds.length === 0) return [];
 	const rows = await db
 		.selectFrom('attempt_area')
 		.innerJoin('content_area', 'content_area.id', 'attempt_area.area_id')
+		.innerJoin('attempt', 'attempt.id', 'attempt_area.attempt_id')
+		.innerJoin('exam', 'exam.id', 'attempt.exam_id')
 		.select([
 			'content_area.id',
 			'content_area.code',
 			'content_area.name_zh',
 			'content_area.name_en',
 			'content_area.sort_order',
-			(eb) => eb.fn.sum<number>('attempt_area.earned_cents').as('earned'),
-			(eb) => eb.fn.sum<number>('attempt_area.possible_cents').as('possible')
+			'attempt_area.earned_cents',
+			'attempt_area.possible_cents',
+			'attempt.max_cents',
+			'exam.pass_cents'
 		])
 		.where('attempt_area.attempt_id', 'in', attemptIds)
-		.groupBy(['content_area.id', 'content_area.code', 'content_area.name_zh', 'content_area.name_en', 'content_area.sort_order'])
 		.execute();
-	return rows
-		.filter((r) => Number(r.possible) > 0)
-		.sort((a, b) => Number(a.earned) / Number(a.possible) - Number(b.earned) / Number(b.possible) || a.sort_order - b.sort_order || a.id - b.id)
-		.map((r) => ({
-			areaId: r.id,
-			code: r.code,
-			nameZh: r.name_zh,
-			nameEn: r.name_en,
-			earnedCents: Number(r.earned),
-			possibleCents: Number(r.possible),
-			share: Number(r.earned) / Number(r.possible)
+	const byArea = new Map<number, { row: (typeof rows)[number]; earned: number; possible: number; pass: number }>();
+	for (const r of rows) {
+		const sum = byArea.get(r.id) ?? { row: r, earned: 0, possible: 0, pass: 0 };
+		sum.earned += Number(r.earned_cents);
+		sum.possible += Number(r.possible_cents);
+		// The paper's pass mark, applied to this attempt's points in the area.
+		if (Number(r.max_cents) > 0) sum.pass += (Number(r.possible_cents) * Number(r.pass_cents)) / Number(r.max_cents);
+		byArea.set(r.id, sum);
+	}
+	return [...byArea.values()]
+		.filter((a) => a.possible > 0)
+		.sort((a, b) => a.earned / a.possible - b.earned / b.possible || a.row.sort_order - b.row.sort_order || a.row.id - b.row.id)
+		.map((a) => ({
+			areaId: a.row.id,
+			code: a.row.code,
+			nameZh: a.row.name_zh,
+			nameEn: a.row.name_en,
+			earnedCents: a.earned,
+			possibleCents: a.possible,
+			share: a.earned / a.possible,
+			passShare: a.pass / a.possible
 		}));
+}
+
+/** The areas below their pass mark: at or above it an area is not weak, however it ranks among the member's own. */
+export function weakAreas(areas: AreaShare[]): AreaShare[] {
+	return areas.filter((a) => a.earnedCents < a.passShare * a.possibleCents - 1e-9);
 }
 
 /** A member's record for their secretary or the committee (authorization is the caller's). */
