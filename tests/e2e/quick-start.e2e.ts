@@ -149,7 +149,9 @@ test('with ORIGIN set, ORIGIN wins, and a refused form says why on the page', as
 	// localhost is not the address ORIGIN names: SvelteKit refuses the post, and the page says so (before, the
 	// button did nothing).
 	const withScript = await signInAt(browser, `http://localhost:${port}`, password, true);
-	await expect(withScript.page.getByRole('heading', { level: 1 })).toContainText('ORIGIN');
+	await expect(withScript.page.getByRole('alert')).toContainText('ORIGIN');
+	// What was typed stays, to try again at the right address.
+	await expect(withScript.page.getByLabel('工号或手机号')).toHaveValue('1104');
 	await withScript.context.close();
 	const withoutScript = await signInAt(browser, `http://localhost:${port}`, password, false);
 	await expect(withoutScript.page.locator('body')).toContainText('Cross-site POST form submissions are forbidden');

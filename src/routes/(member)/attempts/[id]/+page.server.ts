@@ -1,6 +1,7 @@
 import { redirect } from '@sveltejs/kit';
 import { db } from '$lib/server/db/instance';
 import { readConfig } from '$lib/server/config';
+import { formatDateTime } from '$lib/dates';
 import { saveAnswers } from '$lib/server/exams/attempts';
 import { isAnswered, parseAnswer } from '$lib/server/exams/scoring';
 import type { QuestionType } from '$lib/types';
@@ -22,8 +23,10 @@ export const load: PageServerLoad = async ({ params, url }) => {
 		answers: paper.answers,
 		serverNow: paper.serverNow,
 		deadlineAt: paper.attempt.deadline_at,
+		// Written here, in the page's language: the date code then stays off the test page, whose JavaScript has a
+		// budget (a changed language reloads the page, so the text is never stale).
+		deadlineText: formatDateTime(paper.attempt.deadline_at, readConfig().timeZone),
 		q,
-		timeZone: readConfig().timeZone,
 		saved: url.searchParams.has('saved'),
 		problem: url.searchParams.get('problem')
 	};
