@@ -6,9 +6,24 @@ import type { DataTable } from './table';
 // One quarter's areas as horizontal bars, weakest at the top: long Chinese area names fit on the left even on a
 // phone, where upright labels would have to be tilted. Built from the quarter's table, so chart and table agree.
 
-/** Height for a bar chart of `rows` areas and `sets` bars each: the bars keep their thickness on a phone. */
-export function barHeight(rows: number, sets: number): string {
-	return `${Math.max(10, 3 + rows * (1.1 + 0.9 * sets))}rem`;
+/**
+ * Height for a bar chart of `rows` categories with `sets` bars each, whose longest label has `lines` lines: the bars
+ * keep their thickness on a phone, and Chart.js gives every category the same band, so the tallest label (a line of
+ * its 12 px ticks is about 0.9rem) sets the band, or wrapped names overlap their neighbours.
+ */
+export function barHeight(rows: number, sets: number, lines = 1): string {
+	const band = Math.max(1.1 + 0.9 * sets, 0.4 + 1.05 * lines);
+	return `${Math.max(10, 3 + rows * band)}rem`;
+}
+
+/** The most lines any of these area names takes as a bar's label (labelLines). */
+export function mostLabelLines(names: string[]): number {
+	return Math.max(1, ...names.map((name) => labelLines(name).length));
+}
+
+/** Height for quarterAreaChart of this table with `sets` bars per area. */
+export function areaChartHeight(table: DataTable, sets: number): string {
+	return barHeight(table.rows.length, sets, mostLabelLines(table.rows.map((r) => String(r[0]))));
 }
 
 /**
