@@ -1,4 +1,7 @@
 import { getLocale } from '$lib/paraglide/runtime';
+import { partsIn, twoDigits, type Parts } from './zoned';
+
+export { isoDay } from './zoned';
 
 // Dates and times for reading, one format per kind in each language, always in the organization's time zone
 // (a test window means the same wall-clock time to everyone, whatever the reader's device says):
@@ -8,37 +11,10 @@ import { getLocale } from '$lib/paraglide/runtime';
 // differ between ICU versions (Node on the server, the browser on the client), and the page must read the same
 // before and after hydration. A 24-hour clock in both languages.
 
-type Parts = { year: number; month: number; day: number; hour: number; minute: number };
-
-const partFormats = new Map<string, Intl.DateTimeFormat>();
-
-function partsIn(at: number, timeZone: string): Parts {
-	let format = partFormats.get(timeZone);
-	if (!format) {
-		format = new Intl.DateTimeFormat('en-US', {
-			timeZone,
-			year: 'numeric',
-			month: 'numeric',
-			day: 'numeric',
-			hour: 'numeric',
-			minute: 'numeric',
-			hourCycle: 'h23'
-		});
-		partFormats.set(timeZone, format);
-	}
-	const parts: Partial<Record<Intl.DateTimeFormatPartTypes, number>> = {};
-	for (const part of format.formatToParts(new Date(at))) {
-		if (part.type !== 'literal') parts[part.type] = Number(part.value);
-	}
-	// Some engines still write midnight as 24 even with h23.
-	return { year: parts.year ?? 0, month: parts.month ?? 1, day: parts.day ?? 1, hour: (parts.hour ?? 0) % 24, minute: parts.minute ?? 0 };
-}
-
 // English month abbreviations as in "7 Dec 2026"; fixed, because CLDR has changed September's ("Sep"/"Sept").
 const monthsEn = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
 const isChinese = (locale: string) => locale.toLowerCase().startsWith('zh');
-const twoDigits = (n: number) => String(n).padStart(2, '0');
 
 function dateOf(p: Parts, locale: string): string {
 	return isChinese(locale) ? `${p.year}年${p.month}月${p.day}日` : `${p.day} ${monthsEn[p.month - 1]} ${p.year}`;
@@ -60,4 +36,10 @@ export function formatTime(at: number, timeZone: string): string {
 export function formatDateTime(at: number, timeZone: string, locale: string = getLocale()): string {
 	const p = partsIn(at, timeZone);
 	return isChinese(locale) ? `${dateOf(p, locale)} ${timeOf(p)}` : `${dateOf(p, locale)}, ${timeOf(p)}`;
+}
+
+/** A `YYYY-MM-DD` day for reading: 2026年12月7日 / 7 Dec 2026. */
+export function formatIsoDay(day: string, locale: string = getLocale()): string {
+	const [year, month, date] = day.split('-').map(Number);
+	return dateOf({ year: year ?? 0, month: month ?? 1, day: date ?? 1, hour: 0, minute: 0 }, locale);
 }

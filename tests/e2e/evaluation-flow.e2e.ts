@@ -4,8 +4,8 @@ import { demo, pageAs, rateAll } from './helpers';
 // Issue 5 from end to end, through the pages only: the committee sets up a campaign (threshold 3) with three
 // signed-in raters (the 第一中学教师第二支部 members 1206–1208) and three one-time codes; a test-run ballot is gone
 // once the real run opens; the set-up locks at the first real ballot; a member cannot rate twice; a code works
-// once; results stay hidden below the threshold and appear at it; every receipt is in the list published at the
-// close. The window closes about two minutes after the test starts, so the test waits for it at the end.
+// once; while the run is open the committee sees turnout and no result (issue 16); the committee closes it
+// early; every receipt is in the list published at the close, and the results appear a few seconds later.
 
 const wide = { width: 1280, height: 900 };
 const timeZone = 'Asia/Shanghai';
@@ -45,8 +45,8 @@ test('a campaign from set-up to published receipts', async ({ browser }) => {
 	const admin = await pageAs(browser, demo.committee, { viewport: wide });
 	const title = `E2E 全流程测评 ${started}`;
 
-	// Set-up: the window opened an hour ago and closes on the minute at least two minutes from now.
-	const closesAt = Math.ceil((started + 150_000) / 60_000) * 60_000;
+	// Set-up: the window opened an hour ago and closes in an hour; the committee closes it early at the end.
+	const closesAt = Math.ceil((started + 3600_000) / 60_000) * 60_000;
 	await admin.goto('/campaigns/new');
 	await admin.getByLabel('测评名称').fill(title);
 	await admin.getByLabel('结果显示门槛（票）').fill('3');
@@ -88,7 +88,8 @@ test('a campaign from set-up to published receipts', async ({ browser }) => {
 	await run.getByRole('button', { name: '开始正式测评' }).click();
 	await expect(run.getByRole('status')).toContainText('正式测评已开始');
 	await admin.goto(`/campaigns/${id}/results`);
-	await expect(admin.getByText('不足 3 票，不公布（现有 0 票）。').first()).toBeVisible();
+	await expect(admin.getByText(/测评进行中.*结束后显示结果/)).toBeVisible();
+	await expect(admin.getByTestId('ballots-in')).toHaveText('0');
 
 	// The real run. Before its first ballot the groups can still be saved; after it, not.
 	await admin.goto(`/campaigns/${id}`);
@@ -115,15 +116,17 @@ test('a campaign from set-up to published receipts', async ({ browser }) => {
 	await expect(reusePage.getByText('此测评码已使用')).toBeVisible();
 	await reuse.close();
 
-	// Two ballots: below the threshold of 3, nothing is shown. The third shows the totals.
+	// While the run is open: turnout only, at two ballots as at three (the threshold). Who has rated is named.
 	await admin.goto(`/campaigns/${id}/results`);
-	await expect(admin.getByText('不足 3 票，不公布（现有 2 票）。').first()).toBeVisible();
+	await expect(admin.getByTestId('ballots-in')).toHaveText('2');
 	receipts.push(await rateAsMember(browser, '1207', id, 0));
 	await admin.reload();
-	await expect(admin.getByText(/不足 3 票，不公布/)).toHaveCount(0);
-	await expect(admin.getByRole('table').first()).toContainText('3');
-	// Neither group alone may be shown: 党员 has 2 and the rest 1, so each would give away a smaller slice.
-	await expect(admin.getByText(/目前没有可以单独查看的评议组/)).toBeVisible();
+	await expect(admin.getByTestId('ballots-in')).toHaveText('3');
+	await expect(admin.locator('section.target')).toHaveCount(0);
+	await expect(admin.getByRole('link', { name: '导出汇总表（XLSX）' })).toHaveCount(0);
+	const roll = admin.locator('.roll').filter({ has: admin.getByRole('heading', { name: '党员', exact: true }) });
+	await expect(roll.locator('summary').nth(1)).toHaveText('已评: 2');
+	await expect(roll.locator('details').nth(1).locator('li')).toHaveText([/1206$/, /1207$/]);
 
 	receipts.push(await rateAsMember(browser, '1208', id, 1));
 	receipts.push(await rateByCode(browser, codes[1] as string, 0));
@@ -135,11 +138,31 @@ test('a campaign from set-up to published receipts', async ({ browser }) => {
 	const list = await reader.newPage();
 	await list.goto(`/receipts/${id}`);
 	await expect(list.getByText(/结束后在此公布回执码名单|届时在此公布回执码名单/)).toBeVisible();
-	const wait = closesAt - Date.now() + 2000;
-	if (wait > 0) await list.waitForTimeout(wait);
+
+	// 提前结束, after a confirmation that says it cannot be reopened.
+	await admin.goto(`/campaigns/${id}`);
+	const close = admin.locator('#close');
+	await close.getByRole('button', { name: '结束测评' }).click();
+	await expect(close.getByRole('checkbox', { name: /结束后不能重新开放/ })).toBeFocused();
+	await close.getByRole('checkbox', { name: /结束后不能重新开放/ }).check();
+	await close.getByRole('button', { name: '结束测评' }).click();
+	await expect(admin.locator('#run').getByRole('status')).toHaveText('测评已结束，共收回 6 张票。结果几秒钟后显示。');
+	await expect(admin.locator('#close')).toHaveCount(0);
 	await list.reload();
 	await expect(list.getByText('共 6 个回执码')).toBeVisible();
 	for (const receipt of receipts) await expect(list.getByText(receipt, { exact: true })).toBeVisible();
 	await reader.close();
+
+	// The results, a few seconds after the close: 6 ballots, 3 per group, both groups at the threshold.
+	await admin.goto(`/campaigns/${id}/results`);
+	await expect(admin.getByText(/结果几秒钟后显示/)).toBeVisible();
+	await expect(async () => {
+		await admin.reload();
+		await expect(admin.locator('section.target')).toHaveCount(1, { timeout: 1000 });
+	}).toPass({ timeout: 30_000 });
+	await expect(admin.getByText(/测评已于.*结束，以下为最终结果/)).toBeVisible();
+	const counts = (await admin.locator('section.target tr.overall .count').allTextContents()).map(Number);
+	expect(counts.reduce((a, b) => a + b, 0)).toBe(6);
+	await expect(admin.getByLabel('按评议组查看').locator('option')).toHaveText(['全部评议组', '党员', '教职工群众']);
 	await admin.context().close();
 });

@@ -83,6 +83,7 @@ export function withheldNote(w: Withheld | null, threshold: number): string | nu
 	if (!w) return null;
 	if (w.reason === 'below_threshold') return m.dashMembers_withheld_below({ count: String(threshold) });
 	if (w.reason === 'small_group_weight') return m.dashMembers_withheld_weight({ count: String(threshold) });
+	if (w.reason === 'campaign_open') return m.dashMembers_withheld_open();
 	return m.dashMembers_withheld_hidden();
 }
 
@@ -112,7 +113,7 @@ export function leaderTable(l: Pick<LeaderOverview, 'memberId' | 'name' | 'rows'
 		rows: l.rows.map((r: LeaderCampaignRow, i) => [
 			String(r.year),
 			r.title,
-			r.phase === 'provisional' ? m.dashMembers_phase_provisional() : m.dashMembers_phase_final(),
+			r.phase === 'open' ? m.dashMembers_phase_open() : m.dashMembers_phase_final(),
 			r.ballots,
 			r.overall?.topLabel ?? null,
 			percentOf(r.overall?.topRate),

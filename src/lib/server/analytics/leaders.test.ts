@@ -55,14 +55,14 @@ describe('leaders overview', () => {
 
 		const leaders = await leadersOverview(db, now);
 		expect(leaders.map((l) => [l.name, l.positionTitle, l.unitPath, l.rows.map((r) => [r.year, r.phase, r.ballots])])).toEqual([
-			['校长甲', '校长', '党委', [[2025, 'final', 5], [2026, 'provisional', 1]]],
+			['校长甲', '校长', '党委', [[2025, 'final', 5], [2026, 'open', null]]],
 			['书记乙', '', '党委/一支部', [[2025, 'final', 5]]],
 			['副校长丙', '', '党委/一支部', []]
 		]);
 		const first = leaders[0]?.rows;
 		expect(first?.[0]?.overall).toMatchObject({ topRate: 0.4, topTwoRate: 0.8 });
 		expect(first?.[0]?.score).toBeCloseTo(0.84, 10);
-		expect(first?.[1]).toMatchObject({ withheld: { reason: 'below_threshold', ballots: 1 }, overall: null, score: null });
+		expect(first?.[1]).toMatchObject({ withheld: { reason: 'campaign_open' }, overall: null, score: null });
 		// Exactly the leader page's rows (newest first there).
 		for (const l of leaders) expect([...l.rows].reverse()).toEqual((await leaderHistory(db, l.memberId, now))?.rows);
 		expect(leaders.some((l) => l.memberId === retired)).toBe(false);

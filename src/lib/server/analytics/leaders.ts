@@ -8,7 +8,8 @@ import { unitTree } from '../org/units';
 // (/campaigns/leaders/[memberId], `leaderHistory`) shows. So this page never shows what those pages withhold.
 //
 // - Campaigns: as leaderHistory, those whose real run has started (status live); a campaign still open is
-//   'provisional' and the page marks it so; draft and trial runs are not results.
+//   'open', its rows carry no figure (campaignResults refuses them) and the page says so; draft and trial runs
+//   are not results.
 // - Leaders: active members marked as leaders (被测评人), and anyone who was a target of such a campaign (a leader
 //   since retired keeps their history), in unit order.
 

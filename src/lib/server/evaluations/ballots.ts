@@ -38,6 +38,19 @@ export function acceptsBallots(campaign: Pick<Evaluation, 'status' | 'opens_at' 
 	return campaign.status === 'live' && now >= campaign.opens_at && now < campaign.closes_at;
 }
 
+/**
+ * How long after the end results wait. A ballot sent just before the end may still wait behind another batch
+ * of the campaign (milliseconds; castBallot refuses it past this point), and several app servers' clocks may
+ * differ a little (NTP keeps them well inside a second): ten seconds cover both, so nobody can read a result
+ * (results.ts) that a late ballot could still change.
+ */
+export const resultsSettleMs = 10_000;
+
+/** When results appear: ten seconds after the end. */
+export function resultsAt(campaign: Pick<Evaluation, 'closes_at'>): number {
+	return campaign.closes_at + resultsSettleMs;
+}
+
 /** Closed: the real run's window has passed. Receipts are published then. */
 export function isClosed(campaign: Pick<Evaluation, 'status' | 'closes_at'>, now: number): boolean {
 	return campaign.status === 'live' && now >= campaign.closes_at;
@@ -111,7 +124,7 @@ export function castBallot(db: Db, evaluationId: number, rater: Rater, input: Ba
 		let campaigns = waiting.get(db);
 		if (!campaigns) waiting.set(db, (campaigns = new Map()));
 		const queue = campaigns.get(evaluationId);
-		const entry: Waiting = { rater, input, now, resolve, reject };
+		const entry: Waiting = { rater, input, now, receivedAt: performance.now(), resolve, reject };
 		if (queue) {
 			queue.push(entry);
 			return;
@@ -121,7 +134,14 @@ export function castBallot(db: Db, evaluationId: number, rater: Rater, input: Ba
 	});
 }
 
-type Waiting = { rater: Rater; input: BallotInput; now: number; resolve: (result: CastResult) => void; reject: (error: unknown) => void };
+type Waiting = {
+	rater: Rater;
+	input: BallotInput;
+	/** When the ballot was sent (the campaign's clock; tests set it). */
+	now: number;
+	/** When castBallot was called, on this process's monotonic clock: how long the ballot has waited. */
+	receivedAt: number;
+	resolve: (result: CastResult) => void; reject: (error: unknown) => void };
 
 /** Per database and campaign, the ballots waiting for the batch being cast; present while one is being cast. */
 const waiting = new WeakMap<Db, Map<number, Waiting[]>>();
@@ -175,9 +195,12 @@ function castBatch(db: Db, evaluationId: number, batch: readonly Waiting[]): Pro
 			commentsEnabled: campaign.comments_enabled === 1
 		};
 		const results: CastResult[] = [];
-		for (const { rater, input, now } of batch) {
+		for (const { rater, input, now, receivedAt } of batch) {
 			if (!campaign || !form) results.push({ ok: false, problem: 'not_found' });
 			else if (!acceptsBallots(campaign, now)) results.push({ ok: false, problem: 'not_open' });
+			// Sent in time but waited so long that results may already be shown: casting it now would change
+			// figures someone has read (results.ts, rule 7). Milliseconds are the norm; this is the backstop.
+			else if (now + (performance.now() - receivedAt) >= resultsAt(campaign)) results.push({ ok: false, problem: 'not_open' });
 			else results.push(await castOne(trx, evaluationId, form, rater, input));
 		}
 		if (results.some((r) => r.ok)) await rewriteInKeyOrder(trx, evaluationId);

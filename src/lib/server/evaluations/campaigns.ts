@@ -202,6 +202,8 @@ export async function updateSettings(db: Db, id: number, s: CampaignSettings, no
 	return db.transaction().execute(async (trx): Promise<SettingsResult> => {
 		const row = await trx.selectFrom('evaluation').selectAll().where('id', '=', id).executeTakeFirst();
 		if (!row) return { ok: false, problem: 'not_found' };
+		// Closed is closed, ballots or not: the early close's confirmation promises it (closeEarly).
+		if (isClosed(row, now) && s.closesAt !== row.closes_at) return { ok: false, problem: 'locked', errors: { closesAt: 'locked' } };
 		if (await isLocked(trx, id)) {
 			const errors: SettingsErrors = {};
 			if (s.year !== row.year) errors.year = 'locked';
@@ -556,7 +558,7 @@ export async function listBatches(db: Db, evaluationId: number): Promise<BatchVi
 
 // ---- the run ----------------------------------------------------------------------------------------------
 
-export type RunProblem = 'not_found' | 'locked' | 'status' | 'no_targets' | 'no_criteria' | 'no_groups' | 'window_over';
+export type RunProblem = 'not_found' | 'locked' | 'status' | 'no_targets' | 'no_criteria' | 'no_groups' | 'window_over' | 'not_open';
 export type RunResult = { ok: true; eligible: number } | { ok: false; problem: RunProblem };
 
 async function readiness(trx: Db, evaluationId: number): Promise<RunProblem | null> {
@@ -627,6 +629,26 @@ export async function backToDraft(db: Db, evaluationId: number, now = Date.now()
 		await trx.deleteFrom('evaluation_eligible').where('evaluation_id', '=', evaluationId).execute();
 		await trx.updateTable('evaluation').set({ status: 'draft', updated_at: now }).where('id', '=', evaluationId).execute();
 		return { ok: true, eligible: 0 };
+	});
+}
+
+/**
+ * 提前结束: the committee ends the real run now, once everyone at the meeting has rated. It cannot be reopened
+ * (updateSettings refuses a later end once closed). Taken after any batch of ballots being cast, so a ballot is
+ * either in before the end or refused; results appear ten seconds later, as after the window's own end.
+ */
+export async function closeEarly(db: Db, evaluationId: number, now = Date.now()): Promise<RunResult> {
+	return db.transaction().execute(async (trx): Promise<RunResult> => {
+		await lockCampaignBallots(trx, evaluationId);
+		const row = await trx.selectFrom('evaluation').select(['status', 'opens_at', 'closes_at']).where('id', '=', evaluationId).executeTakeFirst();
+		if (!row) return { ok: false, problem: 'not_found' };
+		if (row.status !== 'live' || now < row.opens_at || isClosed(row, now)) return { ok: false, problem: 'not_open' };
+		// To the minute, as the settings form writes times (so a later title change keeps the end as it is).
+		const minute = now - (now % 60_000);
+		const end = minute > row.opens_at ? minute : now;
+		await trx.updateTable('evaluation').set({ closes_at: end, updated_at: now }).where('id', '=', evaluationId).execute();
+		const rated = await trx.selectFrom('evaluation_ballot').select((eb) => eb.fn.countAll<number>().as('n')).where('evaluation_id', '=', evaluationId).executeTakeFirstOrThrow();
+		return { ok: true, eligible: Number(rated.n) };
 	});
 }
 

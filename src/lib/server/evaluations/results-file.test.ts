@@ -43,7 +43,13 @@ describe('resultsXlsx', () => {
 		for (const [i, memberId] of [leader, ...raters].entries()) await castBallot(opened.db, f.id, { kind: 'member', memberId }, fullBallot(f, i < 4 ? 0 : 1));
 		const code = f.codes.get(f.groupIds[1] as number)?.[0] as string;
 		await castBallot(opened.db, f.id, { kind: 'code', code }, fullBallot(f, 3));
-		const r = await resultsByGroup(opened.db, f.id);
+		// While the run is open the file holds turnout and says why there is nothing else.
+		const open = await resultsByGroup(opened.db, f.id);
+		if (!open) throw new Error('no results');
+		const openSheet = (await read(await resultsXlsx(open.all, open.byGroup, await campaignCriteria(opened.db, f.id), { exportedAt: '2026-11-30 12:00' }))).getWorksheet('测评结果汇总表');
+		expect([2, 3, 4, 5, 6, 7, 8].map((c) => openSheet?.getRow(5).getCell(c).value)).toEqual(['校长甲', '校长', 7, ...Array(4).fill('测评进行中，结束后公布')]);
+		// Read after the fixture's window (a day) and the minute after it.
+		const r = await resultsByGroup(opened.db, f.id, Date.now() + 2 * 86_400_000);
 		if (!r) throw new Error('no results');
 		const workbook = await read(await resultsXlsx(r.all, r.byGroup, await campaignCriteria(opened.db, f.id), { exportedAt: '2026-11-30 12:00' }));
 		const sheet = workbook.getWorksheet('测评结果汇总表');

@@ -26,6 +26,8 @@ export function withheldText(w: Withheld, threshold: number): string {
 			return `其余评议组合计不足 ${threshold} 票，本组不单独公布`;
 		case 'small_group_weight':
 			return `有评议组不足 ${threshold} 票，不计算加权得分`;
+		case 'campaign_open':
+			return '测评进行中，结束后公布';
 	}
 }
 
@@ -109,7 +111,7 @@ function turnoutRow(g: GroupTurnout): (string | number | null)[] {
 	return [text(g.name), g.weightPct === null ? null : g.weightPct / 100, g.membersRate ? g.eligibleMembers : null, g.membersRate ? g.ratedMembers : null, g.codesIssued, g.codesUsed, g.ballots];
 }
 
-const phaseText = { draft: '草稿', trial: '试测', provisional: '测评进行中，结果为暂定', final: '测评已结束' } as const;
+const phaseText = { draft: '草稿', trial: '试测', open: '测评进行中，只有参评情况，结果在测评结束后公布', final: '测评已结束' } as const;
 
 /**
  * The workbook: `all` is the whole campaign; `byGroup` the same results per rater group (each possibly

@@ -86,12 +86,15 @@ describe('visibleGroups (no slice by subtraction)', () => {
 });
 
 describe('campaignResults', () => {
+	// The fixtures' campaigns close in a day; their results are read after that (an open run gives none).
+	const afterClose = { now: Date.now() + 2 * 86_400_000 };
+
 	it('counts each level, its share, the two rates named after the scale, and the mean score', async () => {
 		const f = await makeCampaign(opened.db, { targets: leaders, criteria, threshold: 5 });
 		// First target's overall: 优秀 ×3, 称职, 基本称职, 不称职 → 3/6 = 50%, 优秀+称职 4/6; score (3 + 0.8 + 0.6 + 0.4)/6 = 0.8.
 		await castMembers(f, [0, 0, 0, 1, 2, 3]);
-		const r = await campaignResults(opened.db, f.id);
-		expect(r?.phase).toBe('provisional');
+		const r = await campaignResults(opened.db, f.id, afterClose);
+		expect(r?.phase).toBe('final');
 		expect(r?.ballots).toBe(6);
 		expect(r?.withheld).toBeNull();
 		const [first, second] = r?.targets ?? [];
@@ -135,7 +138,7 @@ describe('campaignResults', () => {
 		for (const code of f.codes.get(f.groupIds[1] as number) ?? []) {
 			expect((await castBallot(opened.db, f.id, { kind: 'code', code }, fullBallot(f, (t, c) => (t === f.targetIds[0] && c === f.criterionIds[0] ? 2 : 1)))).ok).toBe(true);
 		}
-		const r = await campaignResults(opened.db, f.id);
+		const r = await campaignResults(opened.db, f.id, afterClose);
 		const overall = r?.targets[0]?.criteria?.[0];
 		// Plain mean would be 0.8; weighted 0.6 × 1 + 0.4 × 0.6 = 0.84.
 		expect(overall?.score).toBeCloseTo(0.84, 10);
@@ -146,7 +149,7 @@ describe('campaignResults', () => {
 			['教职工群众', 5, true]
 		]);
 		// A group's slice is that group alone, its score the group's plain mean.
-		const members = await campaignResults(opened.db, f.id, { groupId: f.groupIds[0] });
+		const members = await campaignResults(opened.db, f.id, { ...afterClose, groupId: f.groupIds[0] });
 		expect(members?.withheld).toBeNull();
 		expect(members?.targets[0]?.ballots).toBe(5);
 		expect(members?.targets[0]?.criteria?.[0]?.levels.map((l) => l.count)).toEqual([5, 0, 0, 0]);
@@ -166,7 +169,7 @@ describe('campaignResults', () => {
 		});
 		await castMembers(f, [0, 0, 0, 0, 0, 0]);
 		for (const code of f.codes.get(f.groupIds[1] as number) ?? []) expect((await castBallot(opened.db, f.id, { kind: 'code', code }, fullBallot(f, 3))).ok).toBe(true);
-		const r = await campaignResults(opened.db, f.id);
+		const r = await campaignResults(opened.db, f.id, afterClose);
 		// The whole campaign (8 ballots) is shown: counts 6 优秀 + 2 不称职 …
 		expect(r?.targets[0]?.criteria?.[0]?.levels.map((l) => l.count)).toEqual([6, 0, 0, 2]);
 		// … but not a weighted score: with the counts it would give the 2 codes' mean.
@@ -175,11 +178,11 @@ describe('campaignResults', () => {
 		expect(r?.targets[0]?.criteria?.[0]?.score).toBeNull();
 		// Neither group may be filtered on: 党员 would give 群众's 2 by subtraction.
 		expect(r?.groups.map((g) => g.visible)).toEqual([false, false]);
-		const members = await campaignResults(opened.db, f.id, { groupId: f.groupIds[0] });
+		const members = await campaignResults(opened.db, f.id, { ...afterClose, groupId: f.groupIds[0] });
 		expect(members?.withheld).toEqual({ reason: 'group_hidden' });
 		expect(members?.targets[0]?.criteria).toBeNull();
 		expect(members?.targets[0]?.comments).toBeNull();
-		const codes = await campaignResults(opened.db, f.id, { groupId: f.groupIds[1] });
+		const codes = await campaignResults(opened.db, f.id, { ...afterClose, groupId: f.groupIds[1] });
 		expect(codes?.withheld).toEqual({ reason: 'below_threshold', ballots: 2 });
 		expect(codes?.targets.every((t) => t.criteria === null)).toBe(true);
 	});
@@ -191,7 +194,7 @@ describe('campaignResults', () => {
 			ballot.comments[f.targetIds[0] as number] = `意见${i}`;
 			await castBallot(opened.db, f.id, member(i), ballot);
 		}
-		const below = await campaignResults(opened.db, f.id);
+		const below = await campaignResults(opened.db, f.id, afterClose);
 		expect(below?.ballots).toBe(4);
 		expect(below?.withheld).toEqual({ reason: 'below_threshold', ballots: 4 });
 		for (const t of below?.targets ?? []) {
@@ -200,7 +203,7 @@ describe('campaignResults', () => {
 		// Turnout is participation, not content: shown whatever the count. Any member may rate here: 8 + 2 leaders.
 		expect(below?.groups[0]).toMatchObject({ eligibleMembers: 10, ratedMembers: 4, ballots: 4 });
 		await castBallot(opened.db, f.id, member(4), fullBallot(f, 1));
-		const at = await campaignResults(opened.db, f.id);
+		const at = await campaignResults(opened.db, f.id, afterClose);
 		expect(at?.withheld).toBeNull();
 		expect(at?.targets[0]?.criteria?.[0]?.levels.map((l) => l.count)).toEqual([4, 1, 0, 0]);
 		expect([...(at?.targets[0]?.comments ?? [])].sort()).toEqual(['意见0', '意见1', '意见2', '意见3']);
@@ -214,15 +217,15 @@ describe('campaignResults', () => {
 			ballot.comments[f.targetIds[0] as number] = `意见${i}`;
 			await castBallot(opened.db, f.id, member(i), ballot);
 		}
-		const stored = (await campaignResults(opened.db, f.id, { pick: (n) => n - 1 }))?.targets[0]?.comments ?? [];
-		const moved = (await campaignResults(opened.db, f.id, { pick: () => 0 }))?.targets[0]?.comments ?? [];
+		const stored = (await campaignResults(opened.db, f.id, { ...afterClose, pick: (n) => n - 1 }))?.targets[0]?.comments ?? [];
+		const moved = (await campaignResults(opened.db, f.id, { ...afterClose, pick: () => 0 }))?.targets[0]?.comments ?? [];
 		// pick(n) = n-1 swaps nothing (the stored order); pick = 0 rotates it.
 		expect(moved).toEqual([...stored.slice(1), stored[0]]);
 		expect(shuffled([1, 2, 3], () => 0)).toEqual([2, 3, 1]);
 
 		const off = await makeCampaign(opened.db, { targets: [leaders[0] as number], criteria, threshold: 3, commentsEnabled: false });
 		for (let i = 0; i < 3; i++) await castBallot(opened.db, off.id, member(i), fullBallot(off, 0));
-		expect((await campaignResults(opened.db, off.id))?.targets[0]?.comments).toBeNull();
+		expect((await campaignResults(opened.db, off.id, afterClose))?.targets[0]?.comments).toBeNull();
 	});
 
 	it('warns when 优秀 exceeds one third in 民主评议党员', async () => {
@@ -231,13 +234,13 @@ describe('campaignResults', () => {
 		for (let i = 0; i < 6; i++) {
 			await castBallot(opened.db, f.id, member(i), fullBallot(f, (t) => (t === f.targetIds[0] ? (i < 3 ? 0 : 1) : i < 2 ? 0 : 1)));
 		}
-		const r = await campaignResults(opened.db, f.id);
+		const r = await campaignResults(opened.db, f.id, afterClose);
 		expect(r?.targets.map((t) => t.excellentOverThird)).toEqual([true, false]);
 		expect(r?.targets[0]?.criteria?.[0]?.topTwoLabels).toEqual(['优秀', '合格']);
 		// The same counts in a 述学评学 campaign give no warning: the rule is 民主评议党员's.
 		const other = await makeCampaign(opened.db, { targets: leaders, criteria: [{ name: '总体评价', levels: leaderScale, isOverall: true }] });
 		for (let i = 0; i < 6; i++) await castBallot(opened.db, other.id, member(i), fullBallot(other, 0));
-		expect((await campaignResults(opened.db, other.id))?.targets.map((t) => t.excellentOverThird)).toEqual([false, false]);
+		expect((await campaignResults(opened.db, other.id, afterClose))?.targets.map((t) => t.excellentOverThird)).toEqual([false, false]);
 	});
 
 	it('counts turnout per group: eligible members who rated, codes issued (not voided) and used', async () => {
@@ -255,7 +258,7 @@ describe('campaignResults', () => {
 		await castMembers(f, [0, 0, 0]);
 		const codes = f.codes.get(f.groupIds[1] as number) ?? [];
 		for (const code of codes.slice(0, 2)) await castBallot(opened.db, f.id, { kind: 'code', code }, fullBallot(f, 0));
-		const r = await campaignResults(opened.db, f.id);
+		const r = await campaignResults(opened.db, f.id, afterClose);
 		expect(r?.groups.map((g) => ({ name: g.name, e: g.eligibleMembers, rated: g.ratedMembers, issued: g.codesIssued, used: g.codesUsed, ballots: g.ballots }))).toEqual([
 			{ name: '党员', e: 8, rated: 3, issued: 0, used: 0, ballots: 3 },
 			{ name: '教职工群众', e: 0, rated: 0, issued: 4, used: 2, ballots: 2 }
@@ -321,10 +324,10 @@ describe('releasing and a target’s own results', () => {
 		const history = await leaderHistory(opened.db, leaders[0] as number, now);
 		expect(history?.name).toBe('校长甲');
 		expect(history?.rows.map((r) => [r.year, r.phase, r.ballots])).toEqual([
-			[2026, 'provisional', 1],
+			[2026, 'open', null],
 			[2025, 'final', 5]
 		]);
-		expect(history?.rows[0]).toMatchObject({ overall: null, score: null, withheld: { reason: 'below_threshold', ballots: 1 } });
+		expect(history?.rows[0]).toMatchObject({ overall: null, score: null, withheld: { reason: 'campaign_open' } });
 		expect(history?.rows[1]?.overall).toMatchObject({ name: '总体评价', topRate: 0.4, topTwoRate: 0.8 });
 		expect(history?.rows[1]?.score).toBeCloseTo(0.84, 10);
 		expect(await leaderHistory(opened.db, 999_999, now)).toBeNull();

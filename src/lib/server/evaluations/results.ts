@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto';
 import type { Db } from '../db';
 import type { Evaluation, EvaluationKind } from '../db/schema';
-import { isClosed, parseLevels } from './ballots';
+import { parseLevels, resultsAt } from './ballots';
 import type { BallotContent, Level } from './types';
 
 // Results of a campaign (测评结果): per target and criterion the count and share of each level, the scale's two
@@ -25,14 +25,23 @@ import type { BallotContent, Level } from './types';
 // 5. Comments are shown in an order shuffled at every read (their stored order says nothing either, but a
 //    fixed order could be matched across reads and filters), only for slices that are shown.
 //
-// Residual risk, written down rather than hidden: while a campaign is live its provisional results change as
-// ballots come in, so someone who looks before and after one ballot learns that ballot's ratings. The page
-// marks the figures provisional; the committee is trusted not to watch ballot by ballot, and a member who
-// fears it can rate when many others do (in the meeting).
+// 6. Nothing while the real run is open. Figures that change with each ballot could be read before and after
+//    one ballot and subtracted (the demo's 20 ballots were rebuilt exactly that way from the old provisional
+//    page), so `campaignResults` gives an open campaign's turnout only: every target is withheld with the reason
+//    `campaign_open`, and no ballot's content is even read. Every page, export and dashboard goes through it.
+// 7. Final means final. Results appear `resultsSettleMs` (ten seconds) after the end (the window's, or an early close's), and
+//    castBallot refuses a ballot that would be cast later than that (ballots.ts), so the set of ballots every
+//    published figure is drawn from never changes once any of them is shown. A closed campaign cannot be reopened
+//    (campaigns.ts), and the test run's ballots, which the committee may see, are wiped before the real run.
 
-export type Phase = 'draft' | 'trial' | 'provisional' | 'final';
+export type Phase = 'draft' | 'trial' | 'open' | 'final';
 
-export type Withheld = { reason: 'below_threshold'; ballots: number } | { reason: 'group_hidden' } | { reason: 'small_group_weight' };
+export type Withheld =
+	| { reason: 'below_threshold'; ballots: number }
+	| { reason: 'group_hidden' }
+	| { reason: 'small_group_weight' }
+	/** Rule 6: the real run is open; results appear at `resultsAt`. */
+	| { reason: 'campaign_open'; resultsAt: number };
 
 export type LevelCount = { label: string; count: number; rate: number };
 
@@ -128,7 +137,7 @@ export function shuffled<T>(items: T[], pick: (n: number) => number = randomInt)
 export function phaseOf(campaign: Pick<Evaluation, 'status' | 'closes_at'>, now: number): Phase {
 	if (campaign.status === 'draft') return 'draft';
 	if (campaign.status === 'trial') return 'trial';
-	return isClosed(campaign, now) ? 'final' : 'provisional';
+	return now >= resultsAt(campaign) ? 'final' : 'open';
 }
 
 type Criterion = { id: number; name: string; isOverall: boolean; levels: Level[] };
@@ -273,28 +282,88 @@ async function turnout(db: Db, evaluationId: number, ballotsPerGroup: Map<number
 	}));
 }
 
+export type RollEntry = { memberId: number; name: string; loginId: string };
+export type GroupRoll = { groupId: number; name: string; rated: RollEntry[]; notRated: RollEntry[] };
+
+/**
+ * 谁已评、谁未评: the members fixed as eligible for each rater group who rate signed in, split by whether they have
+ * rated, in login-id order (participation has no time, so no order says when anyone rated). Turnout, which the
+ * organizers need to run the meeting; it says nothing of what anyone rated. Raters with codes are not named.
+ */
+export async function raterRoll(db: Db, evaluationId: number): Promise<GroupRoll[]> {
+	const groups = await db.selectFrom('evaluation_group').select(['id', 'name']).where('evaluation_id', '=', evaluationId).where('members_rate', '=', 1).orderBy('position').execute();
+	const rows = await db
+		.selectFrom('evaluation_eligible as e')
+		.innerJoin('member as m', 'm.id', 'e.member_id')
+		.leftJoin('evaluation_participation as p', (j) => j.onRef('p.evaluation_id', '=', 'e.evaluation_id').onRef('p.member_id', '=', 'e.member_id'))
+		.select(['e.group_id', 'm.id', 'm.name', 'm.login_id', 'p.member_id as rated'])
+		.where('e.evaluation_id', '=', evaluationId)
+		.orderBy('m.login_id')
+		.execute();
+	return groups.map((g) => {
+		const mine = rows.filter((r) => r.group_id === g.id);
+		const entry = (r: (typeof rows)[number]): RollEntry => ({ memberId: r.id, name: r.name, loginId: r.login_id });
+		return { groupId: g.id, name: g.name, rated: mine.filter((r) => r.rated !== null).map(entry), notRated: mine.filter((r) => r.rated === null).map(entry) };
+	});
+}
+
 export type ResultsOptions = { groupId?: number | null; now?: number; pick?: (n: number) => number; targetId?: number };
 
 /**
  * The results of a campaign as the committee may see them, for the whole campaign or one rater group (rules at
  * the top of this file). Null when the campaign does not exist. Draft and trial campaigns give only the ballot
- * count: a test run's ballots are not results.
+ * count: a test run's ballots are not results. An open real run gives turnout and its targets without a figure
+ * (rule 6): this function is where that is refused, so no page or export can show more by forgetting it.
  */
 export async function campaignResults(db: Db, evaluationId: number, o: ResultsOptions = {}): Promise<CampaignResults | null> {
 	const campaign = await header(db, evaluationId);
 	if (!campaign) return null;
 	const now = o.now ?? Date.now();
 	const phase = phaseOf(campaign, now);
-	const rows = await db.selectFrom('evaluation_ballot').select(['group_id', 'content']).where('evaluation_id', '=', evaluationId).execute();
-	const ballotsPerGroup = new Map<number, number>();
-	for (const r of rows) ballotsPerGroup.set(r.group_id, (ballotsPerGroup.get(r.group_id) ?? 0) + 1);
+	const counted = await db
+		.selectFrom('evaluation_ballot')
+		.select(['group_id', (eb) => eb.fn.countAll<number>().as('n')])
+		.where('evaluation_id', '=', evaluationId)
+		.groupBy('group_id')
+		.execute();
+	const ballotsPerGroup = new Map(counted.map((r) => [r.group_id, Number(r.n)]));
+	const ballots = counted.reduce((sum, r) => sum + Number(r.n), 0);
 	const groups = await turnout(db, evaluationId, ballotsPerGroup, campaign.threshold);
 	const groupId = o.groupId ?? null;
 	const group = groupId === null ? null : groups.find((g) => g.groupId === groupId);
 	if (groupId !== null && !group) return null;
-	const base = { campaign, phase, ballots: rows.length, groups, groupId };
+	const base = { campaign, phase, ballots, groups, groupId };
 	if (phase === 'draft' || phase === 'trial') return { ...base, withheld: null, targets: [] };
 
+	let targetQuery = db
+		.selectFrom('evaluation_target as t')
+		.innerJoin('member as m', 'm.id', 't.member_id')
+		.select(['t.id', 't.member_id', 'm.name', 'm.position_title'])
+		.where('t.evaluation_id', '=', evaluationId);
+	if (o.targetId !== undefined) targetQuery = targetQuery.where('t.id', '=', o.targetId);
+	const targets = await targetQuery.orderBy('t.position').execute();
+	const blank = (t: (typeof targets)[number], sliceBallots: number, withheld: Withheld | null): TargetResult => ({
+		targetId: t.id,
+		memberId: t.member_id,
+		name: t.name,
+		positionTitle: t.position_title,
+		ballots: sliceBallots,
+		criteria: null,
+		score: null,
+		scoreWithheld: null,
+		comments: null,
+		excellentOverThird: false,
+		withheld
+	});
+
+	if (phase === 'open') {
+		// Rule 6: turnout and who is rated, nothing read from a ballot. A slice's ballot count is turnout.
+		const withheld: Withheld = { reason: 'campaign_open', resultsAt: resultsAt(campaign) };
+		const sliceBallots = group ? group.ballots : ballots;
+		return { ...base, withheld, targets: targets.map((t) => blank(t, sliceBallots, withheld)) };
+	}
+
+	const rows = await db.selectFrom('evaluation_ballot').select(['group_id', 'content']).where('evaluation_id', '=', evaluationId).execute();
 	const all: Ballot[] = [];
 	for (const r of rows) {
 		const content = parseContent(r.content);
@@ -309,13 +378,6 @@ export async function campaignResults(db: Db, evaluationId: number, o: ResultsOp
 	const criteria: Criterion[] = (
 		await db.selectFrom('evaluation_criterion').select(['id', 'name', 'levels', 'is_overall']).where('evaluation_id', '=', evaluationId).orderBy('position').execute()
 	).map((c) => ({ id: c.id, name: c.name, isOverall: c.is_overall === 1, levels: parseLevels(c.levels) }));
-	let targetQuery = db
-		.selectFrom('evaluation_target as t')
-		.innerJoin('member as m', 'm.id', 't.member_id')
-		.select(['t.id', 't.member_id', 'm.name', 'm.position_title'])
-		.where('t.evaluation_id', '=', evaluationId);
-	if (o.targetId !== undefined) targetQuery = targetQuery.where('t.id', '=', o.targetId);
-	const targets = await targetQuery.orderBy('t.position').execute();
 
 	// Rule 3: weighted only over the whole campaign, and only when no group with ballots is below the threshold.
 	const weighted = campaign.weighted === 1 && group === null;
@@ -324,19 +386,7 @@ export async function campaignResults(db: Db, evaluationId: number, o: ResultsOp
 
 	const results: TargetResult[] = targets.map((t) => {
 		const rating = slice.filter((b) => b.content.ratings[String(t.id)] !== undefined);
-		const out: TargetResult = {
-			targetId: t.id,
-			memberId: t.member_id,
-			name: t.name,
-			positionTitle: t.position_title,
-			ballots: rating.length,
-			criteria: null,
-			score: null,
-			scoreWithheld: null,
-			comments: null,
-			excellentOverThird: false,
-			withheld: withheld ?? (rating.length < campaign.threshold ? { reason: 'below_threshold', ballots: rating.length } : null)
-		};
+		const out = blank(t, rating.length, withheld ?? (rating.length < campaign.threshold ? { reason: 'below_threshold', ballots: rating.length } : null));
 		if (out.withheld) return out;
 		const scoreWithheld: Withheld | null = weighted && smallGroup ? { reason: 'small_group_weight' } : null;
 		out.criteria = criteria.map((c) => ({
@@ -405,7 +455,8 @@ export type LeaderCampaignRow = {
 	released: boolean;
 	threshold: number;
 	weighted: boolean;
-	ballots: number;
+	/** Null while the campaign is open: these pages show results, and an open campaign has none yet. */
+	ballots: number | null;
 	withheld: Withheld | null;
 	overall: Pick<CriterionResult, 'name' | 'topLabel' | 'topRate' | 'topTwoLabels' | 'topTwoRate'> | null;
 	score: number | null;
@@ -428,7 +479,7 @@ export function leaderRow(r: CampaignResults, target: TargetResult): LeaderCampa
 		released: r.campaign.results_released_at !== null,
 		threshold: r.campaign.threshold,
 		weighted: r.campaign.weighted === 1,
-		ballots: target.ballots,
+		ballots: r.phase === 'open' ? null : target.ballots,
 		withheld: target.withheld,
 		overall: overall ? { name: overall.name, topLabel: overall.topLabel, topRate: overall.topRate, topTwoLabels: overall.topTwoLabels, topTwoRate: overall.topTwoRate } : null,
 		score: target.score,

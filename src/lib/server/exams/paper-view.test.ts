@@ -260,7 +260,7 @@ describe('memberHistory', () => {
 			[hidden]: [[true, points[hidden], false]],
 			[never]: [[true, points[never], false]]
 		});
-		expect(after[0]?.attempts[0]).toMatchObject({ number: 1, submittedAt: T0 + minute + 1, deadlineAt: T0 + 30 * minute, makeup: false });
+		expect(after[0]?.attempts[0]).toMatchObject({ number: 1, submittedAt: T0 + minute /* to the minute: submitted at T0 + minute + 1 ms */, deadlineAt: T0 + 30 * minute, makeup: false });
 	});
 
 	it('hides a make-up attempt’s score until the make-up window closes, and submits expired attempts first', async () => {

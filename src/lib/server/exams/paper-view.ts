@@ -257,7 +257,7 @@ export async function memberHistory(db: Db, memberId: number, now = Date.now()):
 		row.attempts.push({
 			id: a.id,
 			number: a.number,
-			submittedAt: a.submitted_at,
+			submittedAt: a.submitted_at === null ? null : a.submitted_at - (a.submitted_at % 60_000), // to the minute, as shown
 			deadlineAt: a.deadline_at,
 			scoreCents: scoreVisible ? a.score_cents : null,
 			maxCents: a.max_cents,

@@ -225,6 +225,7 @@ export type ResultRow = {
 	scoreCents: number | null;
 	maxCents: number | null;
 	passed: boolean | null;
+	/** To the minute (what the page and the file show): a second-exact activity time could be lined up with others. */
 	submittedAt: number | null;
 	how: SubmittedHow | null;
 	mode: AttemptMode | null;
@@ -320,7 +321,7 @@ export async function examResults(db: Db, examId: number, scope: Scope, filter: 
 			scoreCents: b?.score_cents ?? null,
 			maxCents: b?.max_cents ?? null,
 			passed: b ? b.passed === 1 : null,
-			submittedAt: b?.submitted_at ?? null,
+			submittedAt: b?.submitted_at == null ? null : b.submitted_at - (b.submitted_at % 60_000),
 			how: b?.submitted_how ?? null,
 			mode: b?.mode ?? null,
 			areas: b ? (areasOf.get(b.id) ?? {}) : {}

@@ -135,7 +135,7 @@ describe('listMembers', () => {
 			status: 'active',
 			roles: ['member', 'secretary'],
 			mustChangePassword: true,
-			lastSignInAt: null
+			lastSignInDay: null
 		});
 		expect(list[0]?.roles).toEqual(['member']);
 		expect(list[0]?.isLeader).toBe(false);
@@ -202,7 +202,13 @@ describe('listMembers', () => {
 		await db.updateTable('member').set({ last_sign_in_at: 1000 }).where('id', '=', signed).execute();
 		const list = await listMembers(db, all, { neverSignedIn: true });
 		expect(list.map((m) => m.id)).toEqual([never]);
-		expect((await listMembers(db, all)).find((m) => m.id === signed)?.lastSignInAt).toBe(1000);
+		// The day only, in the organization's time zone (Asia/Shanghai unless set): 1970-01-01 08:00:01 there.
+		expect((await listMembers(db, all)).find((m) => m.id === signed)?.lastSignInDay).toBe('1970-01-01');
+		const late = Date.UTC(2026, 11, 7, 16, 30); // 2026-12-08 00:30 in Shanghai
+		await db.updateTable('member').set({ last_sign_in_at: late }).where('id', '=', signed).execute();
+		const shown = (await listMembers(db, all)).find((m) => m.id === signed);
+		expect(shown?.lastSignInDay).toBe('2026-12-08');
+		expect(JSON.stringify(shown)).not.toContain(String(late));
 	});
 });
 

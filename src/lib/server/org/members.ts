@@ -4,6 +4,8 @@ import { likeIgnoringCase } from '../db/dialect';
 import type { Member, MemberStatus, Role } from '../db/schema';
 import { generateTemporaryPassword, hashPassword } from '../auth/password';
 import { invalidateMemberSessions } from '../auth/session';
+import { readConfig } from '../config';
+import { isoDay } from '../../zoned';
 import { canManage, unitInScope, type Scope } from './scope';
 import { unitPaths } from './units';
 
@@ -23,7 +25,12 @@ export type MemberListItem = {
 	status: MemberStatus;
 	roles: Role[];
 	mustChangePassword: boolean;
-	lastSignInAt: number | null;
+	/**
+	 * The day of the last sign-in in the organization's time zone (YYYY-MM-DD), never its time: sign-in times
+	 * lined up with an evaluation's turnout would say who rated when (evaluations/README.md). The exact time stays
+	 * in the database for the server's own use.
+	 */
+	lastSignInDay: string | null;
 };
 
 export type MemberFilter = {
@@ -93,7 +100,7 @@ function toListItem(row: Member, memberRoles: Role[], unitPath: string): MemberL
 		status: row.status,
 		roles: memberRoles,
 		mustChangePassword: row.must_change_password === 1,
-		lastSignInAt: row.last_sign_in_at
+		lastSignInDay: row.last_sign_in_at === null ? null : isoDay(row.last_sign_in_at, readConfig().timeZone)
 	};
 }
 

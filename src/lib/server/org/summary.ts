@@ -20,7 +20,7 @@ export async function orgSummary(db: Db, scope: Scope): Promise<OrgSummary> {
 	const withSecretary = new Set(active.filter((m) => m.roles.includes('secretary')).map((m) => m.unitId));
 	return {
 		activeMembers: active.length,
-		neverSignedIn: active.filter((m) => m.lastSignInAt === null).length,
+		neverSignedIn: active.filter((m) => m.lastSignInDay === null).length,
 		mustChangePassword: active.filter((m) => m.mustChangePassword).length,
 		disabled: members.length - active.length,
 		branchesWithoutSecretary: units

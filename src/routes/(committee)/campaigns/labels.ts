@@ -109,6 +109,8 @@ export function runProblemText(problem: string): string {
 			return m.evalSetup_run_problem_no_groups();
 		case 'window_over':
 			return m.evalSetup_run_problem_window_over();
+		case 'not_open':
+			return m.evalSetup_run_problem_not_open();
 		case 'locked':
 			return m.evalSetup_locked();
 		default:

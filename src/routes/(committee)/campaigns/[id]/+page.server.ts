@@ -6,6 +6,7 @@ import {
 	addTargets,
 	backToDraft,
 	campaignPhase,
+	closeEarly,
 	getCampaign,
 	issueCodes,
 	listBatches,
@@ -236,5 +237,15 @@ export const actions: Actions = {
 		const result = await backToDraft(db(), campaign.id);
 		if (!result.ok) return fail(409, { runProblem: result.problem });
 		return { runStarted: 'draft' as const, eligible: 0 };
+	},
+
+	// 提前结束: cannot be undone, so asked for explicitly.
+	close: async ({ request, params }) => {
+		requireRole('committee');
+		const campaign = await campaignOr404(params.id);
+		if ((await readForm(request)).get('confirm') === null) return fail(400, { runProblem: 'close_confirm' });
+		const result = await closeEarly(db(), campaign.id);
+		if (!result.ok) return fail(409, { runProblem: result.problem });
+		return { runStarted: 'closed' as const, eligible: result.eligible };
 	}
 };

@@ -2,6 +2,7 @@ import { error, fail } from '@sveltejs/kit';
 import { requireManager } from '$lib/server/auth/guard';
 import { db } from '$lib/server/db/instance';
 import { readConfig } from '$lib/server/config';
+import { isoDay } from '$lib/dates';
 import { idParam, readForm } from '$lib/server/form';
 import { memberInputFromForm } from '$lib/server/org/member-form';
 import { getMember, resetMemberPassword, setMemberStatus, updateMember } from '$lib/server/org/members';
@@ -27,7 +28,7 @@ export const load: PageServerLoad = async ({ params }) => {
 		units: units.map((u) => ({ id: u.id, path: u.path })),
 		canGrantRoles: viewer.roles.includes('committee'),
 		isSelf: viewer.id === member.id,
-		timeZone: readConfig().timeZone
+		today: isoDay(Date.now(), readConfig().timeZone)
 	};
 };
 

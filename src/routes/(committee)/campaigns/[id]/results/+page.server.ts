@@ -2,18 +2,27 @@ import { error, fail } from '@sveltejs/kit';
 import { requireRole } from '$lib/server/auth/guard';
 import { readConfig } from '$lib/server/config';
 import { db } from '$lib/server/db/instance';
-import { campaignResults, releaseResults } from '$lib/server/evaluations/results';
+import { campaignResults, raterRoll, releaseResults } from '$lib/server/evaluations/results';
 import { groupParam, idParam } from '$lib/server/evaluations/results-route';
 import type { Actions, PageServerLoad } from './$types';
 
 // 测评结果 for the committee: the whole campaign or one rater group, under the threshold and no-subtraction
 // rules of src/lib/server/evaluations/results.ts (a group the rules hide answers with the reason, not figures).
+// While the real run is open, turnout only: counts per group and who has and has not rated.
 export const load: PageServerLoad = async ({ params, url }) => {
 	requireRole('committee');
 	const id = idParam(params.id);
-	const results = await campaignResults(db(), id, { groupId: groupParam(url) });
+	const now = Date.now();
+	const results = await campaignResults(db(), id, { groupId: groupParam(url), now });
 	if (!results) error(404, 'not_found');
-	return { results, timeZone: readConfig().timeZone, query: url.searchParams.toString() };
+	const live = results.phase === 'open' || results.phase === 'final';
+	return {
+		results,
+		roll: live ? await raterRoll(db(), id) : [],
+		now,
+		timeZone: readConfig().timeZone,
+		query: url.searchParams.toString()
+	};
 };
 
 export const actions: Actions = {
