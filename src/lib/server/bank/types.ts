@@ -31,8 +31,13 @@ export type QuestionDraft = QuestionKey & {
 	source: QuestionSource | null;
 	/** ISO date `YYYY-MM-DD`: when a question about a changing policy should be checked again. */
 	reviewBy: string | null;
-	/** Moodle category path and tags, GIFT `$CATEGORY`: offered for mapping to areas in the import preview. */
+	/** Moodle category path, GIFT `$CATEGORY`: offered for mapping to areas in the import preview. */
 	categories: string[];
+	/**
+	 * Moodle tags: one that is an area's code or name tags the question with that area; the others are listed in
+	 * the preview as information. Not categories: a tag is not where a question sits.
+	 */
+	tags?: string[];
 };
 
 /** Where in a file something is: a spreadsheet row (header = row 1) or a text line (first = 1). */
