@@ -13,7 +13,7 @@ import { migrateToLatest } from '../../src/lib/server/db/migrate';
 
 const dir = mkdtempSync(join(tmpdir(), 'kaoping-bench-bank-'));
 const { db } = openDatabase(join(dir, 'bank.db'));
-const options: ImportOptions = { duplicates: 'skip', defaultDifficulty: 'medium', status: 'active', categoryAreas: {} };
+const options: ImportOptions = { duplicates: 'skip', defaultDifficulty: 'medium', status: 'active', categoryAreas: {}, fileArea: null, questionAreas: {} };
 
 // Deterministic, varied Chinese text, so search has realistic work to do and no two questions are duplicates.
 const words = ['学习', '理论', '党章', '党规', '季度', '测试', '述学', '评学', '支部', '书记', '教育', '方针', '制度', '考核', '通报', '读书', '调研', '师德', '廉政', '科学发展'];

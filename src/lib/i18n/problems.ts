@@ -228,8 +228,6 @@ export function bankImportProblemText(p: { code: string; value?: string; column?
 			return m.bank_area_retired({ value });
 		case 'no_area':
 			return m.bank_no_area();
-		case 'duplicate_in_file':
-			return m.bank_duplicate_in_file({ value });
 		default:
 			return m.error_generic();
 	}

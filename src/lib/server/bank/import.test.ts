@@ -15,7 +15,7 @@ beforeEach(async () => {
 afterEach(() => db.destroy());
 
 const header = '题型,题干,选项A,选项B,选项C,选项D,选项E,选项F,选项G,选项H,答案,解析,难度,学习内容领域,出处,原文摘录,复核日期';
-const options: ImportOptions = { duplicates: 'skip', defaultDifficulty: 'medium', status: 'active', categoryAreas: {} };
+const options: ImportOptions = { duplicates: 'skip', defaultDifficulty: 'medium', status: 'active', categoryAreas: {}, fileArea: null, questionAreas: {} };
 const sheet = (lines: string[]) => readQuestionSheet(new TextEncoder().encode([header, ...lines].join('\n')), 'q.csv');
 
 const good = [
@@ -37,7 +37,7 @@ describe('planQuestionImport', () => {
 		expect(plan.byArea).toEqual({ learning_org: 3, charter: 1 });
 	});
 
-	it('reports unknown and retired areas, missing areas and duplicates within the file, with rows', async () => {
+	it('reports unknown and retired areas and missing areas with rows; a question repeated in the file is a warning', async () => {
 		const charter = (await listAreas(db)).find((a) => a.code === 'charter');
 		await setAreaRetired(db, charter?.id ?? 0, true);
 		const plan = await planQuestionImport(
@@ -54,9 +54,45 @@ describe('planQuestionImport', () => {
 		expect(plan.problems.map((p) => [('row' in p ? p.row : 0), p.code, p.value])).toEqual([
 			[2, 'unknown_area', '没有的领域'],
 			[3, 'area_retired', 'charter'],
-			[4, 'no_area', undefined],
-			[6, 'duplicate_in_file', '5']
+			[4, 'no_area', undefined]
 		]);
+		// 丁 twice (rows 5 and 6, spaces ignored): imported once, at row 5, and both rows are named.
+		expect(plan.warnings).toEqual([{ row: 6, code: 'duplicate_in_file', first: { row: 5 } }]);
+		expect(plan.creates.map((c) => c.stem)).toEqual(['丁？']);
+		expect(plan.arealess).toEqual([{ at: { row: 4 }, key: 'row:4', stem: '丙？', assigned: false }]);
+	});
+
+	it('gives questions without an area the file’s area, or one chosen per question, which comes first', async () => {
+		const parsed = await sheet(['单选,甲？,a,b,,,,,,,A,,易,,001 一,,', '单选,乙？,a,b,,,,,,,A,,易,,001 一,,', '单选,丙？,a,b,,,,,,,A,,易,theory,001 一,,']);
+		expect((await planQuestionImport(db, parsed, options)).problems.map((p) => p.code)).toEqual(['no_area', 'no_area']);
+		const fileWide = await planQuestionImport(db, parsed, { ...options, fileArea: 'charter' });
+		expect(fileWide.problems).toEqual([]);
+		expect(fileWide.creates.map((c) => c.areas)).toEqual([['charter'], ['charter'], ['theory']]);
+		const chosen: ImportOptions = { ...options, fileArea: 'charter', questionAreas: { 'row:3': 'learning_org', 'row:4': 'charter' } };
+		const perQuestion = await planQuestionImport(db, parsed, chosen);
+		expect(perQuestion.creates.map((c) => c.areas)).toEqual([['charter'], ['learning_org'], ['charter']]);
+		// Still offered one by one with what was chosen, so that confirming sends the same choices again.
+		expect(perQuestion.arealess.map((q) => [q.key, q.assigned])).toEqual([
+			['row:2', true],
+			['row:3', true]
+		]);
+		// An unknown code chosen (a stale page) is no area at all, not a crash.
+		expect((await planQuestionImport(db, parsed, { ...options, fileArea: 'nope' })).problems.map((p) => p.code)).toEqual(['no_area', 'no_area']);
+		expect(await applyQuestionImport(db, editor, parsed, chosen, perQuestion.fingerprint)).toEqual({ ok: true, created: 3, updated: 0, unchanged: 0 });
+	});
+
+	it('tags a question with the area a Moodle tag names, and lists the other tags as information', async () => {
+		const parsed = await sheet(['单选,甲？,a,b,,,,,,,A,,易,,001 一,,', '单选,乙？,a,b,,,,,,,A,,易,,001 一,,']);
+		const charter = (await listAreas(db)).find((a) => a.code === 'charter');
+		const tagged = {
+			...parsed,
+			questions: parsed.questions.map((q, i) => ({ ...q, tags: i === 0 ? ['charter', '第三单元'] : [charter?.nameZh ?? '', '重点'] }))
+		};
+		const plan = await planQuestionImport(db, tagged, options);
+		expect(plan.problems).toEqual([]);
+		expect(plan.byArea).toEqual({ charter: 2 });
+		expect(plan.tags).toEqual(['重点', '第三单元'].sort());
+		expect(plan.categories).toEqual([]);
 	});
 
 	it('maps file categories to areas', async () => {

@@ -15,8 +15,15 @@ export type ImportOptions = {
 	duplicates: 'skip' | 'update';
 	/** For formats without difficulty (Moodle XML, GIFT, Aiken) and empty cells. */
 	defaultDifficulty: Difficulty;
-	/** Moodle categories and tags (and GIFT $CATEGORY) mapped to area codes in the preview. */
+	/** Moodle categories (and GIFT $CATEGORY) mapped to area codes in the preview. */
 	categoryAreas: Record<string, string>;
+	/**
+	 * The area (code) for every question the file gives none (Aiken has no categories; a GIFT file may have no
+	 * $CATEGORY; a template row may leave its area empty); null for none.
+	 */
+	fileArea: string | null;
+	/** Per question (`questionKey`), an area chosen in the preview; it replaces whatever the file says. */
+	questionAreas: Record<string, string>;
 	/** New questions go in active (ready for tests) or as drafts to look over first. */
 	status: Extract<QuestionStatus, 'active' | 'draft'>;
 };
@@ -24,7 +31,7 @@ export type ImportOptions = {
 export type ImportProblem =
 	| FormatProblem
 	| (FilePosition & { code: 'unknown_area' | 'area_retired'; column?: string; value: string })
-	| (FilePosition & { code: 'no_area' | 'duplicate_in_file'; column?: string; value?: string })
+	| (FilePosition & { code: 'no_area'; column?: string; value?: string })
 	| (FilePosition & { code: `draft_${DraftProblem}`; column: DraftField; value?: string });
 
 export type ImportPlan = {
@@ -32,13 +39,24 @@ export type ImportPlan = {
 	updates: { at: FilePosition; questionId: number; versionId: number; stem: string; changed: string[] }[];
 	duplicatesSkipped: { at: FilePosition; questionId: number; stem: string }[];
 	problems: ImportProblem[];
+	/** Not in the way of the import: a question repeated in the file is imported once (at `first`). */
+	warnings: ImportWarning[];
 	skipped: SkippedQuestion[];
 	byType: Partial<Record<QuestionType, number>>;
 	byArea: Record<string, number>;
-	/** Every category and tag in the file, for the mapping form. */
+	/** Every category in the file, for the mapping form. */
 	categories: string[];
+	/** Moodle tags that name no area: information, not something to map. */
+	tags: string[];
+	/**
+	 * The questions the file gives no area (and the bank does not know), for choosing one per question:
+	 * `assigned` when the preview's choices gave them one; the others are each also a `no_area` problem.
+	 */
+	arealess: { at: FilePosition; key: string; stem: string; assigned: boolean }[];
 	fingerprint: string;
 };
+
+export type ImportWarning = FilePosition & { code: 'duplicate_in_file'; first: FilePosition };
 
 type Existing = { id: number; versionId: number; content: QuestionContent };
 type Resolved = { question: ParsedQuestion; content: QuestionContent; fingerprint: string; existing: Existing | null };
@@ -47,11 +65,18 @@ function positionKey(at: FilePosition): number {
 	return 'row' in at ? at.row : at.line;
 }
 
+/** A question's key in the preview's per-question choices: `row:3` or `line:12`. */
+export function questionKey(at: FilePosition): string {
+	return 'row' in at ? `row:${at.row}` : `line:${at.line}`;
+}
+
 async function resolve(db: Db, parsed: ParseResult, options: ImportOptions) {
 	const areas = await listAreas(db, { includeRetired: true });
 	const findArea = areaResolver(areas);
 	const byCode = new Map(areas.map((a) => [a.code, a]));
 	const problems: ImportProblem[] = [...parsed.problems];
+	const warnings: ImportWarning[] = [];
+	const arealess: ImportPlan['arealess'] = [];
 	const resolved: Resolved[] = [];
 	const seen = new Map<string, FilePosition>();
 	// Questions already in the bank, found first: what a file does not say about them (Moodle, GIFT and
@@ -63,6 +88,13 @@ async function resolve(db: Db, parsed: ParseResult, options: ImportOptions) {
 	for (const question of parsed.questions) {
 		const at = question.at;
 		const fp = contentFingerprint(question);
+		// Said twice in one file (Moodle's own sample files do): the first one counts, the repeat is a note.
+		const earlier = seen.get(fp);
+		if (earlier) {
+			warnings.push({ ...at, code: 'duplicate_in_file', first: earlier });
+			continue;
+		}
+		seen.set(fp, at);
 		const match = existing.get(fp);
 		const current = match ? await getQuestion(db, match.id) : undefined;
 		const found: Area[] = [];
@@ -80,12 +112,31 @@ async function resolve(db: Db, parsed: ParseResult, options: ImportOptions) {
 				}
 			} else found.push(area);
 		}
+		// A Moodle tag that is an area's code or name tags the question with it; other tags are information.
+		for (const tag of question.tags ?? []) {
+			const area = findArea(tag);
+			if (area && !area.retired) found.push(area);
+		}
 		for (const category of question.categories) {
 			const code = options.categoryAreas[category];
 			const area = code ? byCode.get(code) : undefined;
 			if (area && !area.retired) found.push(area);
 		}
-		const areaIds = found.length > 0 ? [...new Set(found.map((a) => a.id))] : (current?.areaIds ?? []);
+		// The preview's choice for this question wins; then what the file says; then, for a question already in
+		// the bank, its areas; then the area chosen for the whole file.
+		const chosen = byCode.get(options.questionAreas[questionKey(at)] ?? '');
+		const fileArea = byCode.get(options.fileArea ?? '');
+		const areaIds =
+			chosen && !chosen.retired
+				? [chosen.id]
+				: found.length > 0
+					? [...new Set(found.map((a) => a.id))]
+					: current?.areaIds.length
+						? current.areaIds
+						: fileArea && !fileArea.retired
+							? [fileArea.id]
+							: [];
+		if (question.areas.length === 0 && found.length === 0 && !current?.areaIds.length) arealess.push({ at, key: questionKey(at), stem: question.stem, assigned: areaIds.length > 0 });
 		if (rowOk && areaIds.length === 0) {
 			problems.push({ ...at, code: 'no_area', column: 'areas' });
 			rowOk = false;
@@ -104,29 +155,27 @@ async function resolve(db: Db, parsed: ParseResult, options: ImportOptions) {
 			rowOk = false;
 		}
 		if (!rowOk) continue;
-		const earlier = seen.get(fp);
-		if (earlier) {
-			problems.push({ ...at, code: 'duplicate_in_file', value: String(positionKey(earlier)) });
-			continue;
-		}
-		seen.set(fp, at);
 		resolved.push({ question, content, fingerprint: fp, existing: match && current ? { ...match, content: current } : null });
 	}
-	return { resolved, problems, areas };
+	return { resolved, problems, warnings, arealess, areas };
 }
 
 export async function planQuestionImport(db: Db, parsed: ParseResult, options: ImportOptions): Promise<ImportPlan> {
-	const { resolved, problems, areas } = await resolve(db, parsed, options);
+	const { resolved, problems, warnings, arealess, areas } = await resolve(db, parsed, options);
+	const findArea = areaResolver(areas);
 	const codeOf = new Map(areas.map((a) => [a.id, a.code]));
 	const plan: ImportPlan = {
 		creates: [],
 		updates: [],
 		duplicatesSkipped: [],
 		problems: problems.sort((a, b) => positionKey(a) - positionKey(b)),
+		warnings,
 		skipped: parsed.skipped,
 		byType: {},
 		byArea: {},
 		categories: [...new Set(parsed.questions.flatMap((q) => q.categories))].sort(),
+		tags: [...new Set(parsed.questions.flatMap((q) => q.tags ?? []))].filter((t) => !findArea(t)).sort(),
+		arealess,
 		fingerprint: ''
 	};
 	for (const r of resolved) {

@@ -10,7 +10,7 @@ import { applyQuestionImport, planQuestionImport, type ImportOptions } from './i
 // Read from the source tree: the server runs from the repository (npm start), as the README says.
 export const starterDir = resolve(process.cwd(), 'src/lib/server/bank/starter');
 
-export const starterOptions: ImportOptions = { duplicates: 'skip', defaultDifficulty: 'medium', status: 'active', categoryAreas: {} };
+export const starterOptions: ImportOptions = { duplicates: 'skip', defaultDifficulty: 'medium', status: 'active', categoryAreas: {}, fileArea: null, questionAreas: {} };
 
 /** All starter files as one CSV (one header), the way the import page previews them. */
 export function starterBankCsv(dir = starterDir): string {

@@ -11,7 +11,8 @@ export type QuestionUpload =
 
 /**
  * The import form: the file (uploaded, or carried back as base64 by the preview's confirm form) and the
- * choices made in the preview (duplicates, default difficulty, status, category → area mapping).
+ * choices made in the preview (duplicates, default difficulty, status, category → area mapping, the area for the
+ * whole file and per question).
  */
 export async function readQuestionUpload(form: FormData): Promise<QuestionUpload> {
 	const upload = form.get('file');
@@ -36,8 +37,11 @@ export async function readQuestionUpload(form: FormData): Promise<QuestionUpload
 	const chosen = questionFileFormats.includes(format) && format !== 'auto' ? format : detectFormat(fileName, bytes);
 	const difficulty = text(form, 'defaultDifficulty') as Difficulty;
 	const categoryAreas: Record<string, string> = {};
+	const questionAreas: Record<string, string> = {};
 	for (const [key, value] of form.entries()) {
-		if (key.startsWith('category:') && typeof value === 'string' && value) categoryAreas[key.slice('category:'.length)] = value;
+		if (typeof value !== 'string' || !value) continue;
+		if (key.startsWith('category:')) categoryAreas[key.slice('category:'.length)] = value;
+		else if (key.startsWith('question:')) questionAreas[key.slice('question:'.length)] = value;
 	}
 	return {
 		ok: true,
@@ -49,7 +53,9 @@ export async function readQuestionUpload(form: FormData): Promise<QuestionUpload
 			duplicates: text(form, 'duplicates') === 'update' ? 'update' : 'skip',
 			defaultDifficulty: difficulties.includes(difficulty) ? difficulty : 'medium',
 			status: text(form, 'status') === 'draft' ? 'draft' : 'active',
-			categoryAreas
+			categoryAreas,
+			fileArea: text(form, 'fileArea') || null,
+			questionAreas
 		}
 	};
 }

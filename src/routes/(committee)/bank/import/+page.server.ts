@@ -13,6 +13,8 @@ export const load: PageServerLoad = async () => {
 	return { areas: await listAreas(db()) };
 };
 
+const maxPerQuestion = 30;
+
 function preview(plan: ImportPlan, upload: Extract<Awaited<ReturnType<typeof readQuestionUpload>>, { ok: true }>) {
 	return {
 		fileName: upload.fileName,
@@ -30,6 +32,12 @@ function preview(plan: ImportPlan, upload: Extract<Awaited<ReturnType<typeof rea
 		byType: plan.byType,
 		byArea: plan.byArea,
 		categories: plan.categories,
+		tags: plan.tags.slice(0, 200),
+		unassignedCount: plan.arealess.filter((q) => !q.assigned).length,
+		/** Chosen one by one only in a small file; a large one takes the area for the whole file. */
+		arealess: plan.arealess.length <= maxPerQuestion ? plan.arealess.map((q) => ({ ...q, stem: q.stem.slice(0, 120) })) : [],
+		warnings: plan.warnings.slice(0, 200),
+		warningCount: plan.warnings.length,
 		problems: plan.problems.slice(0, 500),
 		problemCount: plan.problems.length,
 		skipped: plan.skipped.slice(0, 200),
