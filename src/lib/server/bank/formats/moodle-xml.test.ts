@@ -74,11 +74,11 @@ describe('readMoodleXml: a Moodle export', () => {
 		});
 	});
 
-	it('gives each question its category path and tags', () => {
-		expect(byStem('党的最高理想').categories).toEqual(['政治理论/党章', '党章', '基础']);
-		expect(byStem('党员要增强').categories).toEqual(['政治理论/党章']);
-		expect(byStem('遵义会议').categories).toEqual(['政治理论/党的历史', '党史']);
-		expect(byStem('“三会一课”').categories).toEqual(['政治理论/党的历史', '组织生活']);
+	it('gives each question its category path as its category and its tags apart', () => {
+		expect(byStem('党的最高理想')).toMatchObject({ categories: ['政治理论/党章'], tags: ['党章', '基础'] });
+		expect(byStem('党员要增强')).toMatchObject({ categories: ['政治理论/党章'], tags: [] });
+		expect(byStem('遵义会议')).toMatchObject({ categories: ['政治理论/党的历史'], tags: ['党史'] });
+		expect(byStem('“三会一课”')).toMatchObject({ categories: ['政治理论/党的历史'], tags: ['组织生活'] });
 	});
 
 	it('reads entity-escaped HTML and keeps a <br> as a line break', () => {
@@ -145,6 +145,33 @@ describe('readMoodleXml: small files', () => {
 		);
 		expect(result.questions).toEqual([]);
 		expect(result.skipped.map((s) => s.code)).toEqual(['embedded_file', 'embedded_file']);
+	});
+
+	it('keeps tags apart from the category: trimmed, distinct, in file order', () => {
+		const tags = `<tags>
+    <tag><text>  党史 </text></tag>
+    <tag><text>theory</text></tag>
+    <tag><text></text></tag>
+    <tag><text>党史</text></tag>
+    <tag><text>政治理论/党章</text></tag>
+    <tag><text>组织
+      生活</text></tag>
+    <tag><text>&lt;b&gt;</text></tag>
+  </tags>`;
+		const result = readMoodleXml(
+			quiz(
+				multichoice('没有类别', [[100, 'a'], [0, 'b']], tags),
+				'<question type="category"><category><text>$course$/top/政治理论/党章</text></category></question>',
+				multichoice('有类别', [[100, 'a'], [0, 'b']], tags),
+				multichoice('没有标签', [[100, 'a'], [0, 'b']])
+			)
+		);
+		expect(result.problems).toEqual([]);
+		expect(result.questions.map((q) => [q.categories, q.tags])).toEqual([
+			[[], ['党史', 'theory', '政治理论/党章', '组织 生活', '<b>']],
+			[['政治理论/党章'], ['党史', 'theory', '政治理论/党章', '组织 生活', '<b>']],
+			[['政治理论/党章'], []]
+		]);
 	});
 
 	it('strips category prefixes', () => {
@@ -371,7 +398,8 @@ describe('Moodle XML properties', () => {
 				expect(result.skipped).toEqual([]);
 				expect(result.questions.map(content)).toEqual(expected.map(content));
 				// The category is the first area and every area is a tag.
-				expect(result.questions.map((q) => q.categories)).toEqual(expected.map((d) => [...new Set(d.areas)]));
+				expect(result.questions.map((q) => q.categories)).toEqual(expected.map((d) => d.areas.slice(0, 1)));
+				expect(result.questions.map((q) => q.tags)).toEqual(expected.map((d) => [...new Set(d.areas)]));
 			}),
 			{ numRuns: 300 }
 		);

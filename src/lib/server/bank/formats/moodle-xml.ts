@@ -350,6 +350,13 @@ function startOffset(node: XmlNode): number | undefined {
 	return undefined;
 }
 
+/** A question's `<tags>`: trimmed, one line each, distinct, in file order. */
+function questionTags(question: XmlNode): string[] {
+	const tagsNode = childNode(question, 'tags');
+	if (!tagsNode) return [];
+	return distinct(childNodes(tagsNode, 'tag').map((tag) => answerText(tag).replace(/\n/g, ' ')));
+}
+
 const supportedTypes = new Set(['multichoice', 'truefalse', 'shortanswer']);
 const columns: DraftColumns = { stem: 'questiontext', option: 'answer', answer: 'answer', explanation: 'generalfeedback' };
 
@@ -430,12 +437,10 @@ function readQuiz(text: string): ParseResult {
 			result.skipped.push({ ...at, code: 'embedded_file', value: type });
 			continue;
 		}
-		const tagsNode = childNode(question, 'tags');
-		const tags = tagsNode ? childNodes(tagsNode, 'tag').map(answerText) : [];
-		const { draft, problems } = buildQuestion(type, question, at, distinct([category, ...tags]));
+		const { draft, problems } = buildQuestion(type, question, at, distinct([category]));
 		problems.push(...draftProblems(draft, at, columns));
 		if (problems.length > 0) result.problems.push(...problems);
-		else result.questions.push({ ...draft, at });
+		else result.questions.push({ ...draft, tags: questionTags(question), at });
 	}
 	// No questions at all, or only categories: as good as empty.
 	if (result.questions.length + result.problems.length + result.skipped.length === 0) return { ...result, problems: [{ line: 1, code: 'file_empty' }] };
