@@ -6,6 +6,7 @@ import { maxQuestionFileBytes, type ParseResult, type ParsedQuestion, type Quest
 import { categoryPath, htmlToText, questionsToMoodleXml, readMoodleXml, splitHundred } from './moodle-xml';
 
 const fixture = readFileSync(new URL('./fixtures/moodle-party-theory.xml', import.meta.url), 'utf8');
+const feedbackFixture = readFileSync(new URL('./fixtures/moodle-feedback.xml', import.meta.url), 'utf8');
 
 /** The line of the first `<question` after the comment Moodle writes before it. */
 function questionLine(xml: string, marker: string): number {
@@ -65,7 +66,8 @@ describe('readMoodleXml: a Moodle export', () => {
 			stem: '党的最高理想和最终目标是（　）。',
 			options: ['实现共产主义', '全面建成小康社会', '实现中华民族伟大复兴', '建设社会主义现代化强国'],
 			correct: 0,
-			explanation: '《中国共产党章程》总纲：党的最高理想和最终目标是实现共产主义。',
+			// The combined feedbacks are not Moodle's defaults here, so they are kept.
+			explanation: '《中国共产党章程》总纲：党的最高理想和最终目标是实现共产主义。\n答对时：你的答案正确。\n部分正确时：你的答案部分正确。\n答错时：你的答案不正确。',
 			difficulty: null,
 			areas: [],
 			source: null,
@@ -99,6 +101,64 @@ describe('readMoodleXml: a Moodle export', () => {
 
 	it('keeps plain_text as typed: angle brackets are characters there', () => {
 		expect(byStem('“三会一课”')).toMatchObject({ type: 'single', stem: '“三会一课”中的“一课”指的是 <党课> 还是 <团课>？', correct: 0 });
+	});
+});
+
+describe('readMoodleXml: feedback in the explanation', () => {
+	const result = readMoodleXml(feedbackFixture);
+	const byStem = (start: string): ParsedQuestion => {
+		const found = result.questions.find((q) => q.stem.startsWith(start));
+		if (!found) throw new Error(`no question starting ${start}`);
+		return found;
+	};
+
+	it('reads every question of the file', () => {
+		expect(result.problems).toEqual([]);
+		expect(result.skipped).toEqual([]);
+		expect(result.questions.map((q) => q.type)).toEqual(['single', 'multiple', 'single', 'true_false', 'fill']);
+	});
+
+	it('puts the general feedback first, then correct/incorrect feedback, then one line per option by letter', () => {
+		expect(byStem('入党誓词')).toMatchObject({
+			options: ['叛党', '退缩', '懈怠'],
+			correct: 0,
+			explanation: [
+				'见《中国共产党章程》第六条。',
+				'誓词共80个字。',
+				'答对时：答对了，誓词要背熟。',
+				'答错时：请重读党章第六条， 再做一遍。',
+				'【A】对，原文是“永不叛党”。',
+				'【C】不对。 誓词里没有这个词。'
+			].join('\n'),
+			categories: ['政治理论/党章'],
+			tags: ['charter', '誓词']
+		});
+	});
+
+	it('labels a multiple choice’s feedback by option and leaves out Moodle’s default combined feedback', () => {
+		expect(byStem('下列属于党的建设')).toMatchObject({
+			correct: [0, 1],
+			explanation: '【B】思想建设是党的基础性建设。\n【D】这是“五位一体”的一项。'
+		});
+		// Moodle's Chinese defaults too; plain_text feedback keeps its angle brackets.
+		expect(byStem('“三会一课”').explanation).toBe('按时上好党课。\n【A】<团课>是共青团的。');
+	});
+
+	it('labels true/false feedback by the answer it belongs to, not by its place', () => {
+		expect(byStem('中共一大')).toMatchObject({
+			correct: true,
+			explanation: '1921年7月。\n【对】正确。\n【错】会议确实转移到了南湖的游船上。',
+			categories: ['政治理论/党的历史'],
+			tags: ['history']
+		});
+	});
+
+	it('labels short-answer feedback by the alternative, and says which answer the others are about', () => {
+		expect(byStem('党的根本宗旨')).toMatchObject({
+			type: 'fill',
+			blanks: [['全心全意为人民服务', '全心全意为人民服务。']],
+			explanation: ['党章总纲。', '答“为人民服务”：少了“全心全意”。', '答“*”：请再读 党章总纲。', '【全心全意为人民服务】完全正确。'].join('\n')
+		});
 	});
 });
 
@@ -171,6 +231,29 @@ describe('readMoodleXml: small files', () => {
 			[[], ['党史', 'theory', '政治理论/党章', '组织 生活', '<b>']],
 			[['政治理论/党章'], ['党史', 'theory', '政治理论/党章', '组织 生活', '<b>']],
 			[['政治理论/党章'], []]
+		]);
+	});
+
+	it('gives answers that share a label one feedback line, and places odd true/false answers as Moodle does', () => {
+		const fb = (text: string) => `<feedback format="html"><text>${text}</text></feedback>`;
+		const result = readMoodleXml(
+			quiz(
+				`<question type="shortanswer"><questiontext><text>填____</text></questiontext>
+<answer fraction="100"><text>甲</text>${fb('一')}</answer>
+<answer fraction="100.0000000"><text> 甲 </text>${fb('二')}</answer>
+<answer fraction="100"><text>乙</text>${fb('一')}</answer>
+<answer fraction="100"><text>丙</text>${fb('')}</answer>
+<answer fraction="100"><text></text>${fb('空')}</answer>
+<answer fraction="0"><text>甲</text>${fb('到不了')}</answer></question>`,
+				`<question type="truefalse"><questiontext><text>判断</text></questiontext>
+<answer fraction="100"><text>true</text>${fb('是')}</answer>
+<answer fraction="0"><text>不是</text>${fb('否')}</answer></question>`
+			)
+		);
+		expect(result.problems).toEqual([]);
+		expect(result.questions.map((q) => q.explanation)).toEqual([
+			'答“”：空\n答“甲”：到不了\n【甲】一 二\n【乙】一',
+			'【对】是\n【错】否'
 		]);
 	});
 

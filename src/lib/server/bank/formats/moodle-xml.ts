@@ -1,11 +1,13 @@
 // Moodle XML question files (Moodle: Question bank → Export / Import → Moodle XML format).
 // Only the four question types the bank knows are read; everything else Moodle can hold (essay, matching,
 // numerical, cloze …) and questions carrying images or files are listed as skipped instead of being half
-// imported. The helpers at the top are shared with gift.ts and aiken.ts.
+// imported. Feedback, general and per answer, is kept in the explanation as ../feedback.ts lays it out; tags
+// are kept apart from the category. The helpers at the top are shared with gift.ts and aiken.ts.
 //
 // Command-line tasks load this file with tsx, so it must only use relative imports (no $lib, $app, $env).
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { explanationMaxLength, optionMaxLength, stemMaxLength } from '../check';
+import { type AnswerFeedback, falseLabel, joinFeedback, optionLabel, trueLabel } from '../feedback';
 import { blankMarker, countBlanks } from '../normalize';
 import type { FilePosition, FormatProblem, ParseResult, QuestionDraft } from '../types';
 import { maxOptions, maxQuestionFileBytes, minOptions } from '../types';
@@ -360,29 +362,83 @@ function questionTags(question: XmlNode): string[] {
 const supportedTypes = new Set(['multichoice', 'truefalse', 'shortanswer']);
 const columns: DraftColumns = { stem: 'questiontext', option: 'answer', answer: 'answer', explanation: 'generalfeedback' };
 
+/** A feedback that must fit on one line of the explanation: a line break inside it becomes a space. */
+function oneLine(text: string): string {
+	return text.replace(/\s*\n\s*/g, ' ').trim();
+}
+
+/**
+ * The line for feedback on a short answer the bank does not accept (fraction below 100, wrong or partly right):
+ * the key has no alternative to label it with, so it goes to the general part, saying which answer it is about.
+ */
+export function unplacedAnswerFeedback(answer: string, feedback: string): string {
+	return `答“${oneLine(answer)}”：${oneLine(feedback)}`;
+}
+
+const combinedFeedback = [
+	['correctfeedback', '答对时：'],
+	['partiallycorrectfeedback', '部分正确时：'],
+	['incorrectfeedback', '答错时：']
+] as const;
+
+/**
+ * Moodle's question form fills the three combined feedbacks with these texts (lang/en and lang/zh_cn
+ * question.php, `*feedbackdefault`), and most authors leave them. Said after every question they tell a member
+ * nothing the result does not, so they are not copied into the explanation.
+ */
+const moodleDefaultFeedback = new Set([
+	...['Your answer is correct.', 'Your answer is partially correct.', 'Your answer is incorrect.'],
+	...['您的答案是正确的。', '您的答案部分正确。', '您的答案不正确']
+]);
+
+/** A multiple choice's correct / partially correct / incorrect feedback, each a line of the general part. */
+function combinedFeedbackLines(question: XmlNode): string[] {
+	return combinedFeedback.flatMap(([name, prefix]) => {
+		const text = oneLine(formattedText(childNode(question, name)));
+		return text === '' || moodleDefaultFeedback.has(text) ? [] : [`${prefix}${text}`];
+	});
+}
+
+function answerFeedback(answer: XmlNode): string {
+	return formattedText(childNode(answer, 'feedback'));
+}
+
+/** One feedback per label, in the labels' order; the texts of answers sharing a label are joined. */
+function feedbackByLabel(labels: string[], feedback: AnswerFeedback[]): AnswerFeedback[] {
+	return labels.map((label) => ({ label, text: distinct(feedback.filter((f) => f.label === label).map((f) => oneLine(f.text))).join(' ') }));
+}
+
 type Built = { draft: QuestionDraft; problems: FormatProblem[] };
 
 function buildQuestion(type: string, question: XmlNode, at: FilePosition, categories: string[]): Built {
 	const problems: FormatProblem[] = [];
 	const stem = formattedText(childNode(question, 'questiontext'));
-	const common = { stem, explanation: formattedText(childNode(question, 'generalfeedback')), ...noMetadata(), categories };
+	const common = { stem, ...noMetadata(), categories };
 	const answers = childNodes(question, 'answer');
 	const problem = (code: FormatProblem['code'], value?: string): void => {
 		problems.push(value === undefined ? { ...at, code, column: 'answer' } : { ...at, code, column: 'answer', value });
 	};
+	// The explanation: general feedback, then the lines the type adds to it, then one line per answer.
+	const generalFeedback = formattedText(childNode(question, 'generalfeedback'));
+	const explain = (moreGeneral: string[], perAnswer: AnswerFeedback[]): string =>
+		joinFeedback([generalFeedback, ...moreGeneral].filter((part) => part !== '').join('\n'), perAnswer);
 	if (type === 'multichoice') {
 		const options = answers.map(formattedText);
+		const explanation = explain(
+			combinedFeedbackLines(question),
+			answers.map((a, i) => ({ label: optionLabel(i), text: answerFeedback(a) }))
+		);
 		const single = (leafText(question, 'single') ?? 'true').trim().toLowerCase();
 		if (single === 'false' || single === '0') {
 			const correct = answers.flatMap((a, i) => (fraction(a) > 0 ? [i] : []));
 			if (correct.length === 0) problem('missing_answer');
 			else if (correct.length < 2) problem('answer_needs_two', String(correct.length));
-			return { draft: { type: 'multiple', options, correct, ...common }, problems };
+			return { draft: { type: 'multiple', options, correct, ...common, explanation }, problems };
 		}
 		const correct = answers.flatMap((a, i) => (isFullMarks(fraction(a)) ? [i] : []));
 		if (correct.length === 0) problem('missing_answer');
 		else if (correct.length > 1) problem('answer_needs_one', String(correct.length));
-		return { draft: { type: 'single', options, correct: correct[0] ?? 0, ...common }, problems };
+		return { draft: { type: 'single', options, correct: correct[0] ?? 0, ...common, explanation }, problems };
 	}
 	if (type === 'truefalse') {
 		const right = answers.find((a) => isFullMarks(fraction(a)));
@@ -390,16 +446,33 @@ function buildQuestion(type: string, question: XmlNode, at: FilePosition, catego
 		const word = written.toLowerCase();
 		if (!right) problem('missing_answer');
 		else if (word !== 'true' && word !== 'false') problem('invalid_true_false', excerpt(written));
-		return { draft: { type: 'true_false', correct: word === 'true', ...common }, problems };
+		// A feedback belongs to the answer it is written under. Moodle's importer reads an answer that says
+		// neither true nor false by its place, the first as true; so does this.
+		const label = (a: XmlNode, i: number): string => {
+			const says = answerText(a).toLowerCase();
+			if (says === 'true' || says === 'false') return says === 'true' ? trueLabel : falseLabel;
+			return i === 0 ? trueLabel : falseLabel;
+		};
+		const perAnswer = feedbackByLabel([trueLabel, falseLabel], answers.map((a, i) => ({ label: label(a, i), text: answerFeedback(a) })));
+		return { draft: { type: 'true_false', correct: word === 'true', ...common, explanation: explain([], perAnswer) }, problems };
 	}
 	// shortanswer. Moodle reads `*` as "any text" and `\*` as a literal star; the bank has no wildcards, so a
 	// `*` is kept as a character either way.
-	const alternatives = distinct(answers.filter((a) => isFullMarks(fraction(a))).map((a) => answerText(a).replace(/\\\*/g, '*')));
+	const typed = (a: XmlNode): string => answerText(a).replace(/\\\*/g, '*');
+	const accepted = answers.filter((a) => isFullMarks(fraction(a)) && typed(a) !== '');
+	const alternatives = distinct(accepted.map(typed));
 	if (alternatives.length === 0) problem('missing_answer');
+	// An accepted alternative's feedback is labelled by the alternative itself; every other answer's feedback
+	// has no alternative to sit under.
+	const perAnswer = feedbackByLabel(alternatives, accepted.map((a) => ({ label: typed(a), text: answerFeedback(a) })));
+	const unplaced = answers.flatMap((a) => {
+		const feedback = answerFeedback(a);
+		return feedback === '' || accepted.includes(a) ? [] : [unplacedAnswerFeedback(typed(a), feedback)];
+	});
 	// Chinese authors draw blanks of any length (___, ______); the bank's marker is exactly four.
 	let fillStem = stem.replace(/_{3,}/g, blankMarker);
 	if (countBlanks(fillStem) === 0 && fillStem !== '') fillStem = `${fillStem} ${blankMarker}`;
-	return { draft: { type: 'fill', blanks: [alternatives], ...common, stem: fillStem }, problems };
+	return { draft: { type: 'fill', blanks: [alternatives], ...common, stem: fillStem, explanation: explain(unplaced, perAnswer) }, problems };
 }
 
 function readQuiz(text: string): ParseResult {
