@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { XMLValidator } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
+import { type AnswerFeedback, falseLabel, joinFeedback, optionLabel, trueLabel } from '../feedback';
 import { maxQuestionFileBytes, type ParseResult, type ParsedQuestion, type QuestionDraft } from '../types';
 import { categoryPath, htmlToText, questionsToMoodleXml, readMoodleXml, splitHundred } from './moodle-xml';
 
@@ -402,6 +403,47 @@ describe('questionsToMoodleXml', () => {
 			expect(Math.max(...shares) - Math.min(...shares)).toBeLessThan(0.0001);
 		}
 	});
+
+	/** The general feedback, then each answer's, of every question, as written (CDATA and all). */
+	function writtenFeedback(xml: string): string[][] {
+		return xml
+			.split('<question type=')
+			.filter((block) => block.includes('<generalfeedback'))
+			.map((block) => [...block.matchAll(/<(?:generalfeedback|feedback) format="html"><text>(.*?)<\/text>/g)].map((m) => m[1] ?? ''));
+	}
+
+	it('writes the general part as general feedback and each answer line as that answer’s feedback', () => {
+		const drafts = [
+			draft({ type: 'single', options: ['甲', '乙', '丙'], explanation: '见第五条。\n答对时：好。\n【A】原文如此。\n【C】不是 <这个> & ]]>' }),
+			draft({ type: 'multiple', options: ['甲', '乙', '丙'], correct: [0, 2], explanation: '【B】乙不是。' }),
+			draft({ type: 'true_false', correct: false, explanation: '第十条。\n【错】正是。' }),
+			draft({ type: 'fill', blanks: [['全心全意为人民服务', '为人民*服务']], explanation: '总纲。\n答“为人民”：少了。\n【为人民*服务】也算对。' })
+		];
+		const { xml } = questionsToMoodleXml(drafts);
+		expect(XMLValidator.validate(xml)).toBe(true);
+		expect(writtenFeedback(xml)).toEqual([
+			['<![CDATA[见第五条。<br>答对时：好。]]>', '<![CDATA[原文如此。]]>', '', '<![CDATA[不是 &lt;这个&gt; &amp; ]]&gt;]]>'],
+			['', '', '<![CDATA[乙不是。]]>', ''],
+			['<![CDATA[第十条。]]>', '', '<![CDATA[正是。]]>'],
+			['<![CDATA[总纲。<br>答“为人民”：少了。]]>', '', '<![CDATA[也算对。]]>']
+		]);
+		expect(readMoodleXml(xml).questions.map((q) => q.explanation)).toEqual(drafts.map((d) => d.explanation));
+	});
+
+	it('keeps answer lines it cannot place whole in the general feedback, so they read back the same', () => {
+		const explanations = [
+			'【B】先说乙\n【A】再说甲', // not in answer order
+			'【A】一\n【A】二', // two lines for one answer
+			'【A】\n【B】空的', // a line without text
+			'总结\n【A】 前有空格', // not as the reader writes it
+			'【C】没有这个选项\n【A】甲' // a label the question does not have ends the answer lines
+		];
+		const drafts = explanations.map((explanation) => draft({ type: 'single', options: ['甲', '乙'], explanation }));
+		const { xml } = questionsToMoodleXml(drafts);
+		expect(writtenFeedback(xml).map((f) => f.slice(1).every((text) => text === ''))).toEqual([true, true, true, true, false]);
+		expect(writtenFeedback(xml)[4]).toEqual(['<![CDATA[【C】没有这个选项]]>', '<![CDATA[甲]]>', '']);
+		expect(readMoodleXml(xml).questions.map((q) => q.explanation)).toEqual(explanations);
+	});
 });
 
 // ---------------------------------------------------------------------------------------------------------
@@ -461,17 +503,115 @@ function content(q: QuestionDraft) {
 	return { type: q.type, stem: q.stem, explanation: q.explanation, blanks: q.blanks };
 }
 
+/** The order the writer puts questions in: grouped by first area, questions without one first. */
+function writtenOrder(drafts: QuestionDraft[]): QuestionDraft[] {
+	const order = ['', ...new Set(drafts.map((d) => d.areas[0] ?? '').filter((a) => a !== ''))];
+	return order.flatMap((area) => drafts.filter((d) => (d.areas[0] ?? '') === area));
+}
+
+/** Mulberry32: a small seeded generator, so a failing question is the same one on every run. */
+function mulberry32(seed: number): () => number {
+	let state = seed >>> 0;
+	return () => {
+		state = (state + 0x6d2b79f5) >>> 0;
+		let t = state;
+		t = Math.imul(t ^ (t >>> 15), t | 1);
+		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+	};
+}
+
+/** Besides the XML and HTML pieces: the feedback labels and the lines the reader adds, to confuse the split. */
+const feedbackPieces = [...pieces, '【', '】', '【A】', '【B】', '【对】', '【错】', '答对时：', '答“', '”：', ']]]]>', ']]]]><![CDATA[>', 'CDATA'];
+
+/** `placed`: how many answers get a feedback of their own, unless a general line looks like an answer line. */
+type GeneratedQuestion = { draft: QuestionDraft; placed: number | undefined };
+
+/**
+ * Questions of every type with feedback on random answers. Most explanations are as the reader writes them
+ * (general part, then answer lines in answer order); some have answer lines the writer cannot place
+ * (out of order, doubled, empty), which must come back the same too.
+ */
+function generatedQuestions(seed: number, count: number): GeneratedQuestion[] {
+	const random = mulberry32(seed);
+	const below = (n: number) => Math.floor(random() * n);
+	const pick = <T>(list: readonly T[]): T => list[below(list.length)] as T;
+	const line = (): string => {
+		const t = tidy(Array.from({ length: 1 + below(8) }, () => pick(feedbackPieces)).join('').replace(/\n/g, ' '));
+		return t === '' ? pick(['党', '【', ']]>']) : t;
+	};
+	const lines = (): string => Array.from({ length: 1 + below(3) }, line).join('\n');
+	const areaChoices: string[][] = [[], [], ['政治理论'], ['theory', '党史'], ['党章 & 党规'], ['<时政>/"热点"']];
+	return Array.from({ length: count }, (_, n): GeneratedQuestion => {
+		const type = (['single', 'multiple', 'true_false', 'fill'] as const)[n % 4] ?? 'single';
+		const options = Array.from({ length: 2 + below(7) }, line);
+		const alternatives = [...new Set(Array.from({ length: 1 + below(3) }, line))];
+		const labels = type === 'true_false' ? [trueLabel, falseLabel] : type === 'fill' ? alternatives : options.map((_o, i) => optionLabel(i));
+		const perAnswer: AnswerFeedback[] = labels.flatMap((label) => (random() < 0.5 ? [{ label, text: line() }] : []));
+		const general = random() < 0.3 ? '' : lines();
+		let explanation = joinFeedback(general, perAnswer);
+		// A general line such as `【A】…` just before the answer lines is taken as one of them, and a line for an
+		// alternative with `】` in it is not taken as an answer line at all: fine for the round trip, but then the
+		// count of placed feedbacks is not simply the answers with feedback.
+		const unclear = general.split('\n').some((l) => l.startsWith('【')) || perAnswer.some((f) => f.label.includes('】'));
+		let placed = unclear ? undefined : perAnswer.length;
+		if (random() < 0.2 && perAnswer.length > 0) {
+			const shuffled = [...perAnswer].reverse();
+			const doubled = [...perAnswer, ...perAnswer.slice(-1)];
+			const handWritten = pick([shuffled, doubled]).map((f) => `【${f.label}】${f.text}`);
+			if (handWritten.length > 1) {
+				explanation = [general, ...handWritten].filter((part) => part !== '').join('\n');
+				if (placed !== undefined) placed = 0;
+			}
+		}
+		const common = { stem: lines(), explanation, difficulty: null, areas: pick(areaChoices), source: null, reviewBy: null, categories: [] };
+		if (type === 'single') return { draft: { ...common, type, options, correct: below(options.length) }, placed };
+		if (type === 'multiple') {
+			const correct = options.flatMap((_o, i) => (i < 2 || random() < 0.4 ? [i] : []));
+			return { draft: { ...common, type, options, correct }, placed };
+		}
+		if (type === 'true_false') return { draft: { ...common, type, correct: random() < 0.5 }, placed };
+		const stem = tidy(`${random() < 0.5 ? lines() : ''}____${random() < 0.5 ? line() : ''}`);
+		return { draft: { ...common, type, stem, blanks: [alternatives] }, placed };
+	});
+}
+
+describe('Moodle XML round trip with feedback', () => {
+	it('gives back the explanation, stem, options and key of every type, feedback placed on its answers', () => {
+		for (const seed of [1, 17, 2024, 0x5eed]) {
+			const generated = generatedQuestions(seed, 400);
+			const drafts = generated.map((g) => g.draft);
+			const { xml, skipped } = questionsToMoodleXml(drafts);
+			expect(skipped).toEqual([]);
+			expect(XMLValidator.validate(xml)).toBe(true);
+			const result = readMoodleXml(xml);
+			expect(result.problems).toEqual([]);
+			expect(result.skipped).toEqual([]);
+			const expected = writtenOrder(drafts);
+			expect(result.questions.map(content)).toEqual(expected.map(content));
+			expect(result.questions.map((q) => q.tags)).toEqual(expected.map((d) => d.areas));
+			// Each answer line went to its answer's <feedback>, not into the general feedback.
+			const placed = new Map(generated.map((g) => [g.draft, g.placed]));
+			const answerFeedbacks = xml
+				.split('<question type=')
+				.filter((block) => block.includes('<generalfeedback'))
+				.map((block) => block.match(/<feedback format="html"><text><!\[CDATA\[/g)?.length ?? 0);
+			const checked = expected.flatMap((d, i) => (placed.get(d) === undefined ? [] : [i]));
+			expect(checked.length).toBeGreaterThan(300);
+			expect(checked.map((i) => answerFeedbacks[i])).toEqual(checked.map((i) => placed.get(expected[i] as QuestionDraft)));
+		}
+	});
+});
+
 describe('Moodle XML properties', () => {
-	it('gives back what it wrote: stem, options, key, explanation, area as category', () => {
+	it('gives back what it wrote: stem, options, key, explanation, first area as category, areas as tags', () => {
 		fc.assert(
 			fc.property(fc.array(generatedDraft, { maxLength: 8 }), (drafts) => {
 				const { xml, skipped } = questionsToMoodleXml(drafts);
 				expect(XMLValidator.validate(xml)).toBe(true);
 				const kept = drafts.filter((d, i) => !skipped.includes(i));
 				expect(skipped).toEqual(drafts.flatMap((d, i) => (d.type === 'fill' && d.blanks.length > 1 ? [i] : [])));
-				// The writer groups by first area, questions without one first.
-				const order = ['', ...new Set(kept.map((d) => d.areas[0] ?? '').filter((a) => a !== ''))];
-				const expected = order.flatMap((area) => kept.filter((d) => (d.areas[0] ?? '') === area));
+				const expected = writtenOrder(kept);
 				const result = readMoodleXml(xml);
 				if (expected.length === 0) {
 					expect(result.problems).toEqual([{ line: 1, code: 'file_empty' }]);

@@ -7,7 +7,7 @@
 // Command-line tasks load this file with tsx, so it must only use relative imports (no $lib, $app, $env).
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { explanationMaxLength, optionMaxLength, stemMaxLength } from '../check';
-import { type AnswerFeedback, falseLabel, joinFeedback, optionLabel, trueLabel } from '../feedback';
+import { type AnswerFeedback, falseLabel, joinFeedback, optionLabel, splitFeedback, trueLabel } from '../feedback';
 import { blankMarker, countBlanks } from '../normalize';
 import type { FilePosition, FormatProblem, ParseResult, QuestionDraft } from '../types';
 import { maxOptions, maxQuestionFileBytes, minOptions } from '../types';
@@ -563,20 +563,44 @@ function questionName(stem: string): string {
 	return name === '' ? '题目' : name;
 }
 
+/** The labels the reader gives each answer's feedback, in the order the answers are written. */
+function answerLabels(q: QuestionDraft): string[] {
+	if (q.type === 'single' || q.type === 'multiple') return q.options.map((_, i) => optionLabel(i));
+	if (q.type === 'true_false') return [trueLabel, falseLabel];
+	return q.blanks[0] ?? [];
+}
+
+/**
+ * The explanation split into Moodle's general feedback and the answers' own. Only trailing lines exactly as
+ * the reader writes them (one per answer, in answer order) go to the answers; anything else, such as a
+ * hand-written 【B】 line after a 【C】 line or two lines for one answer, stays whole in the general feedback,
+ * so the file reads back to the same explanation either way.
+ */
+function feedbackFields(explanation: string, labels: string[]): { general: string; perAnswer: Map<string, string> } {
+	const { general, perAnswer } = splitFeedback(explanation, labels);
+	const places = perAnswer.map((f) => labels.indexOf(f.label));
+	const inAnswerOrder = places.every((place, i) => i === 0 || place > (places[i - 1] ?? place));
+	if (!inAnswerOrder || joinFeedback(general, perAnswer) !== explanation) return { general: explanation, perAnswer: new Map() };
+	return { general, perAnswer: new Map(perAnswer.map((f) => [f.label, f.text])) };
+}
+
 function writeQuestion(q: QuestionDraft): string[] {
 	const out: string[] = [];
 	const qtype = q.type === 'single' || q.type === 'multiple' ? 'multichoice' : q.type === 'true_false' ? 'truefalse' : 'shortanswer';
+	const labels = answerLabels(q);
+	const feedback = feedbackFields(q.explanation, labels);
+	const feedbackText = (text: string) => (text === '' ? '' : htmlText(text));
 	out.push(`  <question type="${qtype}">`);
 	out.push(`    <name><text>${xmlEscape(questionName(q.stem))}</text></name>`);
 	out.push(`    <questiontext format="html"><text>${htmlText(q.stem)}</text></questiontext>`);
-	out.push(`    <generalfeedback format="html"><text>${q.explanation === '' ? '' : htmlText(q.explanation)}</text></generalfeedback>`);
+	out.push(`    <generalfeedback format="html"><text>${feedbackText(feedback.general)}</text></generalfeedback>`);
 	out.push('    <defaultgrade>1</defaultgrade>');
 	out.push(`    <penalty>${q.type === 'true_false' ? '1' : '0.3333333'}</penalty>`);
 	out.push('    <hidden>0</hidden>');
-	const answer = (fractionValue: string, text: string, format: 'html' | 'moodle_auto_format') => {
+	const answer = (fractionValue: string, text: string, format: 'html' | 'moodle_auto_format', label: string) => {
 		out.push(`    <answer fraction="${fractionValue}" format="${format}">`);
 		out.push(`      <text>${format === 'html' ? htmlText(text) : xmlEscape(text)}</text>`);
-		out.push('      <feedback format="html"><text></text></feedback>');
+		out.push(`      <feedback format="html"><text>${feedbackText(feedback.perAnswer.get(label) ?? '')}</text></feedback>`);
 		out.push('    </answer>');
 	};
 	if (q.type === 'single' || q.type === 'multiple') {
@@ -587,15 +611,15 @@ function writeQuestion(q: QuestionDraft): string[] {
 		const shares = q.type === 'single' ? ['100'] : splitHundred(right.length);
 		q.options.forEach((option, i) => {
 			const share = right.indexOf(i);
-			answer(share < 0 ? '0' : (shares[share] ?? '0'), option, 'html');
+			answer(share < 0 ? '0' : (shares[share] ?? '0'), option, 'html', optionLabel(i));
 		});
 	} else if (q.type === 'true_false') {
-		answer(q.correct ? '100' : '0', 'true', 'moodle_auto_format');
-		answer(q.correct ? '0' : '100', 'false', 'moodle_auto_format');
+		answer(q.correct ? '100' : '0', 'true', 'moodle_auto_format', trueLabel);
+		answer(q.correct ? '0' : '100', 'false', 'moodle_auto_format', falseLabel);
 	} else {
 		out.push('    <usecase>0</usecase>');
 		// A literal `*` must be escaped or Moodle takes it as "matches anything".
-		for (const alternative of q.blanks[0] ?? []) answer('100', alternative.replace(/\*/g, '\\*'), 'moodle_auto_format');
+		for (const alternative of labels) answer('100', alternative.replace(/\*/g, '\\*'), 'moodle_auto_format', alternative);
 	}
 	if (q.areas.length > 0) {
 		out.push('    <tags>');
@@ -608,9 +632,11 @@ function writeQuestion(q: QuestionDraft): string[] {
 
 /**
  * Writes questions as Moodle XML. Questions are grouped by their first area, each group under a category
- * `$course$/top/<area>`; questions without an area come first, in whatever category the importer picks. A fill
- * question with more than one blank would need Moodle's cloze type, which the bank cannot read back, so such
- * questions are left out and their indexes returned in `skipped`.
+ * `$course$/top/<area>`; questions without an area come first, in whatever category the importer picks. Every
+ * area is also a tag. The explanation's general part becomes the general feedback and its answer lines the
+ * answers' own feedback, so `readMoodleXml` gives back the same explanation. A fill question with more than one
+ * blank would need Moodle's cloze type, which the bank cannot read back, so such questions are left out and their
+ * indexes returned in `skipped`.
  */
 export function questionsToMoodleXml(questions: QuestionDraft[]): { xml: string; skipped: number[] } {
 	const skipped: number[] = [];
