@@ -403,9 +403,18 @@ function answerFeedback(answer: XmlNode): string {
 	return formattedText(childNode(answer, 'feedback'));
 }
 
-/** One feedback per label, in the labels' order; the texts of answers sharing a label are joined. */
+/**
+ * One feedback per label, in the labels' order; the texts of answers sharing a label are joined. A Map, not a
+ * filter per label: a file may hold one short answer with tens of thousands of alternatives.
+ */
 function feedbackByLabel(labels: string[], feedback: AnswerFeedback[]): AnswerFeedback[] {
-	return labels.map((label) => ({ label, text: distinct(feedback.filter((f) => f.label === label).map((f) => oneLine(f.text))).join(' ') }));
+	const texts = new Map<string, string[]>();
+	for (const f of feedback) {
+		const list = texts.get(f.label);
+		if (list) list.push(oneLine(f.text));
+		else texts.set(f.label, [oneLine(f.text)]);
+	}
+	return labels.map((label) => ({ label, text: distinct(texts.get(label) ?? []).join(' ') }));
 }
 
 type Built = { draft: QuestionDraft; problems: FormatProblem[] };
@@ -460,6 +469,7 @@ function buildQuestion(type: string, question: XmlNode, at: FilePosition, catego
 	// `*` is kept as a character either way.
 	const typed = (a: XmlNode): string => answerText(a).replace(/\\\*/g, '*');
 	const accepted = answers.filter((a) => isFullMarks(fraction(a)) && typed(a) !== '');
+	const isAccepted = new Set(accepted);
 	const alternatives = distinct(accepted.map(typed));
 	if (alternatives.length === 0) problem('missing_answer');
 	// An accepted alternative's feedback is labelled by the alternative itself; every other answer's feedback
@@ -467,7 +477,7 @@ function buildQuestion(type: string, question: XmlNode, at: FilePosition, catego
 	const perAnswer = feedbackByLabel(alternatives, accepted.map((a) => ({ label: typed(a), text: answerFeedback(a) })));
 	const unplaced = answers.flatMap((a) => {
 		const feedback = answerFeedback(a);
-		return feedback === '' || accepted.includes(a) ? [] : [unplacedAnswerFeedback(typed(a), feedback)];
+		return feedback === '' || isAccepted.has(a) ? [] : [unplacedAnswerFeedback(typed(a), feedback)];
 	});
 	// Chinese authors draw blanks of any length (___, ______); the bank's marker is exactly four.
 	let fillStem = stem.replace(/_{3,}/g, blankMarker);
@@ -578,7 +588,8 @@ function answerLabels(q: QuestionDraft): string[] {
  */
 function feedbackFields(explanation: string, labels: string[]): { general: string; perAnswer: Map<string, string> } {
 	const { general, perAnswer } = splitFeedback(explanation, labels);
-	const places = perAnswer.map((f) => labels.indexOf(f.label));
+	const placeOf = new Map(labels.map((label, i) => [label, i] as const).reverse());
+	const places = perAnswer.map((f) => placeOf.get(f.label) ?? -1);
 	const inAnswerOrder = places.every((place, i) => i === 0 || place > (places[i - 1] ?? place));
 	if (!inAnswerOrder || joinFeedback(general, perAnswer) !== explanation) return { general: explanation, perAnswer: new Map() };
 	return { general, perAnswer: new Map(perAnswer.map((f) => [f.label, f.text])) };
