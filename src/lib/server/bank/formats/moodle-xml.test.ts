@@ -2,10 +2,12 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { XMLValidator } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
+import { type AnswerFeedback, falseLabel, joinFeedback, optionLabel, trueLabel } from '../feedback';
 import { maxQuestionFileBytes, type ParseResult, type ParsedQuestion, type QuestionDraft } from '../types';
 import { categoryPath, htmlToText, questionsToMoodleXml, readMoodleXml, splitHundred } from './moodle-xml';
 
 const fixture = readFileSync(new URL('./fixtures/moodle-party-theory.xml', import.meta.url), 'utf8');
+const feedbackFixture = readFileSync(new URL('./fixtures/moodle-feedback.xml', import.meta.url), 'utf8');
 
 /** The line of the first `<question` after the comment Moodle writes before it. */
 function questionLine(xml: string, marker: string): number {
@@ -65,7 +67,8 @@ describe('readMoodleXml: a Moodle export', () => {
 			stem: '党的最高理想和最终目标是（　）。',
 			options: ['实现共产主义', '全面建成小康社会', '实现中华民族伟大复兴', '建设社会主义现代化强国'],
 			correct: 0,
-			explanation: '《中国共产党章程》总纲：党的最高理想和最终目标是实现共产主义。',
+			// The combined feedbacks are not Moodle's defaults here, so they are kept.
+			explanation: '《中国共产党章程》总纲：党的最高理想和最终目标是实现共产主义。\n答对时：你的答案正确。\n部分正确时：你的答案部分正确。\n答错时：你的答案不正确。',
 			difficulty: null,
 			areas: [],
 			source: null,
@@ -74,11 +77,11 @@ describe('readMoodleXml: a Moodle export', () => {
 		});
 	});
 
-	it('gives each question its category path and tags', () => {
-		expect(byStem('党的最高理想').categories).toEqual(['政治理论/党章', '党章', '基础']);
-		expect(byStem('党员要增强').categories).toEqual(['政治理论/党章']);
-		expect(byStem('遵义会议').categories).toEqual(['政治理论/党的历史', '党史']);
-		expect(byStem('“三会一课”').categories).toEqual(['政治理论/党的历史', '组织生活']);
+	it('gives each question its category path as its category and its tags apart', () => {
+		expect(byStem('党的最高理想')).toMatchObject({ categories: ['政治理论/党章'], tags: ['党章', '基础'] });
+		expect(byStem('党员要增强')).toMatchObject({ categories: ['政治理论/党章'], tags: [] });
+		expect(byStem('遵义会议')).toMatchObject({ categories: ['政治理论/党的历史'], tags: ['党史'] });
+		expect(byStem('“三会一课”')).toMatchObject({ categories: ['政治理论/党的历史'], tags: ['组织生活'] });
 	});
 
 	it('reads entity-escaped HTML and keeps a <br> as a line break', () => {
@@ -99,6 +102,64 @@ describe('readMoodleXml: a Moodle export', () => {
 
 	it('keeps plain_text as typed: angle brackets are characters there', () => {
 		expect(byStem('“三会一课”')).toMatchObject({ type: 'single', stem: '“三会一课”中的“一课”指的是 <党课> 还是 <团课>？', correct: 0 });
+	});
+});
+
+describe('readMoodleXml: feedback in the explanation', () => {
+	const result = readMoodleXml(feedbackFixture);
+	const byStem = (start: string): ParsedQuestion => {
+		const found = result.questions.find((q) => q.stem.startsWith(start));
+		if (!found) throw new Error(`no question starting ${start}`);
+		return found;
+	};
+
+	it('reads every question of the file', () => {
+		expect(result.problems).toEqual([]);
+		expect(result.skipped).toEqual([]);
+		expect(result.questions.map((q) => q.type)).toEqual(['single', 'multiple', 'single', 'true_false', 'fill']);
+	});
+
+	it('puts the general feedback first, then correct/incorrect feedback, then one line per option by letter', () => {
+		expect(byStem('入党誓词')).toMatchObject({
+			options: ['叛党', '退缩', '懈怠'],
+			correct: 0,
+			explanation: [
+				'见《中国共产党章程》第六条。',
+				'誓词共80个字。',
+				'答对时：答对了，誓词要背熟。',
+				'答错时：请重读党章第六条， 再做一遍。',
+				'【A】对，原文是“永不叛党”。',
+				'【C】不对。 誓词里没有这个词。'
+			].join('\n'),
+			categories: ['政治理论/党章'],
+			tags: ['charter', '誓词']
+		});
+	});
+
+	it('labels a multiple choice’s feedback by option and leaves out Moodle’s default combined feedback', () => {
+		expect(byStem('下列属于党的建设')).toMatchObject({
+			correct: [0, 1],
+			explanation: '【B】思想建设是党的基础性建设。\n【D】这是“五位一体”的一项。'
+		});
+		// Moodle's Chinese defaults too; plain_text feedback keeps its angle brackets.
+		expect(byStem('“三会一课”').explanation).toBe('按时上好党课。\n【A】<团课>是共青团的。');
+	});
+
+	it('labels true/false feedback by the answer it belongs to, not by its place', () => {
+		expect(byStem('中共一大')).toMatchObject({
+			correct: true,
+			explanation: '1921年7月。\n【对】正确。\n【错】会议确实转移到了南湖的游船上。',
+			categories: ['政治理论/党的历史'],
+			tags: ['history']
+		});
+	});
+
+	it('labels short-answer feedback by the alternative, and says which answer the others are about', () => {
+		expect(byStem('党的根本宗旨')).toMatchObject({
+			type: 'fill',
+			blanks: [['全心全意为人民服务', '全心全意为人民服务。']],
+			explanation: ['党章总纲。', '答“为人民服务”：少了“全心全意”。', '答“*”：请再读 党章总纲。', '【全心全意为人民服务】完全正确。'].join('\n')
+		});
 	});
 });
 
@@ -145,6 +206,56 @@ describe('readMoodleXml: small files', () => {
 		);
 		expect(result.questions).toEqual([]);
 		expect(result.skipped.map((s) => s.code)).toEqual(['embedded_file', 'embedded_file']);
+	});
+
+	it('keeps tags apart from the category: trimmed, distinct, in file order', () => {
+		const tags = `<tags>
+    <tag><text>  党史 </text></tag>
+    <tag><text>theory</text></tag>
+    <tag><text></text></tag>
+    <tag><text>党史</text></tag>
+    <tag><text>政治理论/党章</text></tag>
+    <tag><text>组织
+      生活</text></tag>
+    <tag><text>&lt;b&gt;</text></tag>
+  </tags>`;
+		const result = readMoodleXml(
+			quiz(
+				multichoice('没有类别', [[100, 'a'], [0, 'b']], tags),
+				'<question type="category"><category><text>$course$/top/政治理论/党章</text></category></question>',
+				multichoice('有类别', [[100, 'a'], [0, 'b']], tags),
+				multichoice('没有标签', [[100, 'a'], [0, 'b']])
+			)
+		);
+		expect(result.problems).toEqual([]);
+		expect(result.questions.map((q) => [q.categories, q.tags])).toEqual([
+			[[], ['党史', 'theory', '政治理论/党章', '组织 生活', '<b>']],
+			[['政治理论/党章'], ['党史', 'theory', '政治理论/党章', '组织 生活', '<b>']],
+			[['政治理论/党章'], []]
+		]);
+	});
+
+	it('gives answers that share a label one feedback line, and places odd true/false answers as Moodle does', () => {
+		const fb = (text: string) => `<feedback format="html"><text>${text}</text></feedback>`;
+		const result = readMoodleXml(
+			quiz(
+				`<question type="shortanswer"><questiontext><text>填____</text></questiontext>
+<answer fraction="100"><text>甲</text>${fb('一')}</answer>
+<answer fraction="100.0000000"><text> 甲 </text>${fb('二')}</answer>
+<answer fraction="100"><text>乙</text>${fb('一')}</answer>
+<answer fraction="100"><text>丙</text>${fb('')}</answer>
+<answer fraction="100"><text></text>${fb('空')}</answer>
+<answer fraction="0"><text>甲</text>${fb('到不了')}</answer></question>`,
+				`<question type="truefalse"><questiontext><text>判断</text></questiontext>
+<answer fraction="100"><text>true</text>${fb('是')}</answer>
+<answer fraction="0"><text>不是</text>${fb('否')}</answer></question>`
+			)
+		);
+		expect(result.problems).toEqual([]);
+		expect(result.questions.map((q) => q.explanation)).toEqual([
+			'答“”：空\n答“甲”：到不了\n【甲】一 二\n【乙】一',
+			'【对】是\n【错】否'
+		]);
 	});
 
 	it('strips category prefixes', () => {
@@ -292,6 +403,47 @@ describe('questionsToMoodleXml', () => {
 			expect(Math.max(...shares) - Math.min(...shares)).toBeLessThan(0.0001);
 		}
 	});
+
+	/** The general feedback, then each answer's, of every question, as written (CDATA and all). */
+	function writtenFeedback(xml: string): string[][] {
+		return xml
+			.split('<question type=')
+			.filter((block) => block.includes('<generalfeedback'))
+			.map((block) => [...block.matchAll(/<(?:generalfeedback|feedback) format="html"><text>(.*?)<\/text>/g)].map((m) => m[1] ?? ''));
+	}
+
+	it('writes the general part as general feedback and each answer line as that answer’s feedback', () => {
+		const drafts = [
+			draft({ type: 'single', options: ['甲', '乙', '丙'], explanation: '见第五条。\n答对时：好。\n【A】原文如此。\n【C】不是 <这个> & ]]>' }),
+			draft({ type: 'multiple', options: ['甲', '乙', '丙'], correct: [0, 2], explanation: '【B】乙不是。' }),
+			draft({ type: 'true_false', correct: false, explanation: '第十条。\n【错】正是。' }),
+			draft({ type: 'fill', blanks: [['全心全意为人民服务', '为人民*服务']], explanation: '总纲。\n答“为人民”：少了。\n【为人民*服务】也算对。' })
+		];
+		const { xml } = questionsToMoodleXml(drafts);
+		expect(XMLValidator.validate(xml)).toBe(true);
+		expect(writtenFeedback(xml)).toEqual([
+			['<![CDATA[见第五条。<br>答对时：好。]]>', '<![CDATA[原文如此。]]>', '', '<![CDATA[不是 &lt;这个&gt; &amp; ]]&gt;]]>'],
+			['', '', '<![CDATA[乙不是。]]>', ''],
+			['<![CDATA[第十条。]]>', '', '<![CDATA[正是。]]>'],
+			['<![CDATA[总纲。<br>答“为人民”：少了。]]>', '', '<![CDATA[也算对。]]>']
+		]);
+		expect(readMoodleXml(xml).questions.map((q) => q.explanation)).toEqual(drafts.map((d) => d.explanation));
+	});
+
+	it('keeps answer lines it cannot place whole in the general feedback, so they read back the same', () => {
+		const explanations = [
+			'【B】先说乙\n【A】再说甲', // not in answer order
+			'【A】一\n【A】二', // two lines for one answer
+			'【A】\n【B】空的', // a line without text
+			'总结\n【A】 前有空格', // not as the reader writes it
+			'【C】没有这个选项\n【A】甲' // a label the question does not have ends the answer lines
+		];
+		const drafts = explanations.map((explanation) => draft({ type: 'single', options: ['甲', '乙'], explanation }));
+		const { xml } = questionsToMoodleXml(drafts);
+		expect(writtenFeedback(xml).map((f) => f.slice(1).every((text) => text === ''))).toEqual([true, true, true, true, false]);
+		expect(writtenFeedback(xml)[4]).toEqual(['<![CDATA[【C】没有这个选项]]>', '<![CDATA[甲]]>', '']);
+		expect(readMoodleXml(xml).questions.map((q) => q.explanation)).toEqual(explanations);
+	});
 });
 
 // ---------------------------------------------------------------------------------------------------------
@@ -351,17 +503,115 @@ function content(q: QuestionDraft) {
 	return { type: q.type, stem: q.stem, explanation: q.explanation, blanks: q.blanks };
 }
 
+/** The order the writer puts questions in: grouped by first area, questions without one first. */
+function writtenOrder(drafts: QuestionDraft[]): QuestionDraft[] {
+	const order = ['', ...new Set(drafts.map((d) => d.areas[0] ?? '').filter((a) => a !== ''))];
+	return order.flatMap((area) => drafts.filter((d) => (d.areas[0] ?? '') === area));
+}
+
+/** Mulberry32: a small seeded generator, so a failing question is the same one on every run. */
+function mulberry32(seed: number): () => number {
+	let state = seed >>> 0;
+	return () => {
+		state = (state + 0x6d2b79f5) >>> 0;
+		let t = state;
+		t = Math.imul(t ^ (t >>> 15), t | 1);
+		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+	};
+}
+
+/** Besides the XML and HTML pieces: the feedback labels and the lines the reader adds, to confuse the split. */
+const feedbackPieces = [...pieces, '【', '】', '【A】', '【B】', '【对】', '【错】', '答对时：', '答“', '”：', ']]]]>', ']]]]><![CDATA[>', 'CDATA'];
+
+/** `placed`: how many answers get a feedback of their own, unless a general line looks like an answer line. */
+type GeneratedQuestion = { draft: QuestionDraft; placed: number | undefined };
+
+/**
+ * Questions of every type with feedback on random answers. Most explanations are as the reader writes them
+ * (general part, then answer lines in answer order); some have answer lines the writer cannot place
+ * (out of order, doubled, empty), which must come back the same too.
+ */
+function generatedQuestions(seed: number, count: number): GeneratedQuestion[] {
+	const random = mulberry32(seed);
+	const below = (n: number) => Math.floor(random() * n);
+	const pick = <T>(list: readonly T[]): T => list[below(list.length)] as T;
+	const line = (): string => {
+		const t = tidy(Array.from({ length: 1 + below(8) }, () => pick(feedbackPieces)).join('').replace(/\n/g, ' '));
+		return t === '' ? pick(['党', '【', ']]>']) : t;
+	};
+	const lines = (): string => Array.from({ length: 1 + below(3) }, line).join('\n');
+	const areaChoices: string[][] = [[], [], ['政治理论'], ['theory', '党史'], ['党章 & 党规'], ['<时政>/"热点"']];
+	return Array.from({ length: count }, (_, n): GeneratedQuestion => {
+		const type = (['single', 'multiple', 'true_false', 'fill'] as const)[n % 4] ?? 'single';
+		const options = Array.from({ length: 2 + below(7) }, line);
+		const alternatives = [...new Set(Array.from({ length: 1 + below(3) }, line))];
+		const labels = type === 'true_false' ? [trueLabel, falseLabel] : type === 'fill' ? alternatives : options.map((_o, i) => optionLabel(i));
+		const perAnswer: AnswerFeedback[] = labels.flatMap((label) => (random() < 0.5 ? [{ label, text: line() }] : []));
+		const general = random() < 0.3 ? '' : lines();
+		let explanation = joinFeedback(general, perAnswer);
+		// A general line such as `【A】…` just before the answer lines is taken as one of them, and a line for an
+		// alternative with `】` in it is not taken as an answer line at all: fine for the round trip, but then the
+		// count of placed feedbacks is not simply the answers with feedback.
+		const unclear = general.split('\n').some((l) => l.startsWith('【')) || perAnswer.some((f) => f.label.includes('】'));
+		let placed = unclear ? undefined : perAnswer.length;
+		if (random() < 0.2 && perAnswer.length > 0) {
+			const shuffled = [...perAnswer].reverse();
+			const doubled = [...perAnswer, ...perAnswer.slice(-1)];
+			const handWritten = pick([shuffled, doubled]).map((f) => `【${f.label}】${f.text}`);
+			if (handWritten.length > 1) {
+				explanation = [general, ...handWritten].filter((part) => part !== '').join('\n');
+				if (placed !== undefined) placed = 0;
+			}
+		}
+		const common = { stem: lines(), explanation, difficulty: null, areas: pick(areaChoices), source: null, reviewBy: null, categories: [] };
+		if (type === 'single') return { draft: { ...common, type, options, correct: below(options.length) }, placed };
+		if (type === 'multiple') {
+			const correct = options.flatMap((_o, i) => (i < 2 || random() < 0.4 ? [i] : []));
+			return { draft: { ...common, type, options, correct }, placed };
+		}
+		if (type === 'true_false') return { draft: { ...common, type, correct: random() < 0.5 }, placed };
+		const stem = tidy(`${random() < 0.5 ? lines() : ''}____${random() < 0.5 ? line() : ''}`);
+		return { draft: { ...common, type, stem, blanks: [alternatives] }, placed };
+	});
+}
+
+describe('Moodle XML round trip with feedback', () => {
+	it('gives back the explanation, stem, options and key of every type, feedback placed on its answers', () => {
+		for (const seed of [1, 17, 2024, 0x5eed]) {
+			const generated = generatedQuestions(seed, 400);
+			const drafts = generated.map((g) => g.draft);
+			const { xml, skipped } = questionsToMoodleXml(drafts);
+			expect(skipped).toEqual([]);
+			expect(XMLValidator.validate(xml)).toBe(true);
+			const result = readMoodleXml(xml);
+			expect(result.problems).toEqual([]);
+			expect(result.skipped).toEqual([]);
+			const expected = writtenOrder(drafts);
+			expect(result.questions.map(content)).toEqual(expected.map(content));
+			expect(result.questions.map((q) => q.tags)).toEqual(expected.map((d) => d.areas));
+			// Each answer line went to its answer's <feedback>, not into the general feedback.
+			const placed = new Map(generated.map((g) => [g.draft, g.placed]));
+			const answerFeedbacks = xml
+				.split('<question type=')
+				.filter((block) => block.includes('<generalfeedback'))
+				.map((block) => block.match(/<feedback format="html"><text><!\[CDATA\[/g)?.length ?? 0);
+			const checked = expected.flatMap((d, i) => (placed.get(d) === undefined ? [] : [i]));
+			expect(checked.length).toBeGreaterThan(300);
+			expect(checked.map((i) => answerFeedbacks[i])).toEqual(checked.map((i) => placed.get(expected[i] as QuestionDraft)));
+		}
+	});
+});
+
 describe('Moodle XML properties', () => {
-	it('gives back what it wrote: stem, options, key, explanation, area as category', () => {
+	it('gives back what it wrote: stem, options, key, explanation, first area as category, areas as tags', () => {
 		fc.assert(
 			fc.property(fc.array(generatedDraft, { maxLength: 8 }), (drafts) => {
 				const { xml, skipped } = questionsToMoodleXml(drafts);
 				expect(XMLValidator.validate(xml)).toBe(true);
 				const kept = drafts.filter((d, i) => !skipped.includes(i));
 				expect(skipped).toEqual(drafts.flatMap((d, i) => (d.type === 'fill' && d.blanks.length > 1 ? [i] : [])));
-				// The writer groups by first area, questions without one first.
-				const order = ['', ...new Set(kept.map((d) => d.areas[0] ?? '').filter((a) => a !== ''))];
-				const expected = order.flatMap((area) => kept.filter((d) => (d.areas[0] ?? '') === area));
+				const expected = writtenOrder(kept);
 				const result = readMoodleXml(xml);
 				if (expected.length === 0) {
 					expect(result.problems).toEqual([{ line: 1, code: 'file_empty' }]);
@@ -371,7 +621,8 @@ describe('Moodle XML properties', () => {
 				expect(result.skipped).toEqual([]);
 				expect(result.questions.map(content)).toEqual(expected.map(content));
 				// The category is the first area and every area is a tag.
-				expect(result.questions.map((q) => q.categories)).toEqual(expected.map((d) => [...new Set(d.areas)]));
+				expect(result.questions.map((q) => q.categories)).toEqual(expected.map((d) => d.areas.slice(0, 1)));
+				expect(result.questions.map((q) => q.tags)).toEqual(expected.map((d) => [...new Set(d.areas)]));
 			}),
 			{ numRuns: 300 }
 		);

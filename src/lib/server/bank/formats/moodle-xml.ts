@@ -1,11 +1,13 @@
 // Moodle XML question files (Moodle: Question bank → Export / Import → Moodle XML format).
 // Only the four question types the bank knows are read; everything else Moodle can hold (essay, matching,
 // numerical, cloze …) and questions carrying images or files are listed as skipped instead of being half
-// imported. The helpers at the top are shared with gift.ts and aiken.ts.
+// imported. Feedback, general and per answer, is kept in the explanation as ../feedback.ts lays it out; tags
+// are kept apart from the category. The helpers at the top are shared with gift.ts and aiken.ts.
 //
 // Command-line tasks load this file with tsx, so it must only use relative imports (no $lib, $app, $env).
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { explanationMaxLength, optionMaxLength, stemMaxLength } from '../check';
+import { type AnswerFeedback, falseLabel, joinFeedback, optionLabel, splitFeedback, trueLabel } from '../feedback';
 import { blankMarker, countBlanks } from '../normalize';
 import type { FilePosition, FormatProblem, ParseResult, QuestionDraft } from '../types';
 import { maxOptions, maxQuestionFileBytes, minOptions } from '../types';
@@ -350,32 +352,102 @@ function startOffset(node: XmlNode): number | undefined {
 	return undefined;
 }
 
+/** A question's `<tags>`: trimmed, one line each, distinct, in file order. */
+function questionTags(question: XmlNode): string[] {
+	const tagsNode = childNode(question, 'tags');
+	if (!tagsNode) return [];
+	return distinct(childNodes(tagsNode, 'tag').map((tag) => answerText(tag).replace(/\n/g, ' ')));
+}
+
 const supportedTypes = new Set(['multichoice', 'truefalse', 'shortanswer']);
 const columns: DraftColumns = { stem: 'questiontext', option: 'answer', answer: 'answer', explanation: 'generalfeedback' };
+
+/** A feedback that must fit on one line of the explanation: a line break inside it becomes a space. */
+function oneLine(text: string): string {
+	return text.replace(/\s*\n\s*/g, ' ').trim();
+}
+
+/**
+ * The line for feedback on a short answer the bank does not accept (fraction below 100, wrong or partly right):
+ * the key has no alternative to label it with, so it goes to the general part, saying which answer it is about.
+ */
+export function unplacedAnswerFeedback(answer: string, feedback: string): string {
+	return `答“${oneLine(answer)}”：${oneLine(feedback)}`;
+}
+
+const combinedFeedback = [
+	['correctfeedback', '答对时：'],
+	['partiallycorrectfeedback', '部分正确时：'],
+	['incorrectfeedback', '答错时：']
+] as const;
+
+/**
+ * Moodle's question form fills the three combined feedbacks with these texts (lang/en and lang/zh_cn
+ * question.php, `*feedbackdefault`), and most authors leave them. Said after every question they tell a member
+ * nothing the result does not, so they are not copied into the explanation.
+ */
+const moodleDefaultFeedback = new Set([
+	...['Your answer is correct.', 'Your answer is partially correct.', 'Your answer is incorrect.'],
+	...['您的答案是正确的。', '您的答案部分正确。', '您的答案不正确']
+]);
+
+/** A multiple choice's correct / partially correct / incorrect feedback, each a line of the general part. */
+function combinedFeedbackLines(question: XmlNode): string[] {
+	return combinedFeedback.flatMap(([name, prefix]) => {
+		const text = oneLine(formattedText(childNode(question, name)));
+		return text === '' || moodleDefaultFeedback.has(text) ? [] : [`${prefix}${text}`];
+	});
+}
+
+function answerFeedback(answer: XmlNode): string {
+	return formattedText(childNode(answer, 'feedback'));
+}
+
+/**
+ * One feedback per label, in the labels' order; the texts of answers sharing a label are joined. A Map, not a
+ * filter per label: a file may hold one short answer with tens of thousands of alternatives.
+ */
+function feedbackByLabel(labels: string[], feedback: AnswerFeedback[]): AnswerFeedback[] {
+	const texts = new Map<string, string[]>();
+	for (const f of feedback) {
+		const list = texts.get(f.label);
+		if (list) list.push(oneLine(f.text));
+		else texts.set(f.label, [oneLine(f.text)]);
+	}
+	return labels.map((label) => ({ label, text: distinct(texts.get(label) ?? []).join(' ') }));
+}
 
 type Built = { draft: QuestionDraft; problems: FormatProblem[] };
 
 function buildQuestion(type: string, question: XmlNode, at: FilePosition, categories: string[]): Built {
 	const problems: FormatProblem[] = [];
 	const stem = formattedText(childNode(question, 'questiontext'));
-	const common = { stem, explanation: formattedText(childNode(question, 'generalfeedback')), ...noMetadata(), categories };
+	const common = { stem, ...noMetadata(), categories };
 	const answers = childNodes(question, 'answer');
 	const problem = (code: FormatProblem['code'], value?: string): void => {
 		problems.push(value === undefined ? { ...at, code, column: 'answer' } : { ...at, code, column: 'answer', value });
 	};
+	// The explanation: general feedback, then the lines the type adds to it, then one line per answer.
+	const generalFeedback = formattedText(childNode(question, 'generalfeedback'));
+	const explain = (moreGeneral: string[], perAnswer: AnswerFeedback[]): string =>
+		joinFeedback([generalFeedback, ...moreGeneral].filter((part) => part !== '').join('\n'), perAnswer);
 	if (type === 'multichoice') {
 		const options = answers.map(formattedText);
+		const explanation = explain(
+			combinedFeedbackLines(question),
+			answers.map((a, i) => ({ label: optionLabel(i), text: answerFeedback(a) }))
+		);
 		const single = (leafText(question, 'single') ?? 'true').trim().toLowerCase();
 		if (single === 'false' || single === '0') {
 			const correct = answers.flatMap((a, i) => (fraction(a) > 0 ? [i] : []));
 			if (correct.length === 0) problem('missing_answer');
 			else if (correct.length < 2) problem('answer_needs_two', String(correct.length));
-			return { draft: { type: 'multiple', options, correct, ...common }, problems };
+			return { draft: { type: 'multiple', options, correct, ...common, explanation }, problems };
 		}
 		const correct = answers.flatMap((a, i) => (isFullMarks(fraction(a)) ? [i] : []));
 		if (correct.length === 0) problem('missing_answer');
 		else if (correct.length > 1) problem('answer_needs_one', String(correct.length));
-		return { draft: { type: 'single', options, correct: correct[0] ?? 0, ...common }, problems };
+		return { draft: { type: 'single', options, correct: correct[0] ?? 0, ...common, explanation }, problems };
 	}
 	if (type === 'truefalse') {
 		const right = answers.find((a) => isFullMarks(fraction(a)));
@@ -383,16 +455,34 @@ function buildQuestion(type: string, question: XmlNode, at: FilePosition, catego
 		const word = written.toLowerCase();
 		if (!right) problem('missing_answer');
 		else if (word !== 'true' && word !== 'false') problem('invalid_true_false', excerpt(written));
-		return { draft: { type: 'true_false', correct: word === 'true', ...common }, problems };
+		// A feedback belongs to the answer it is written under. Moodle's importer reads an answer that says
+		// neither true nor false by its place, the first as true; so does this.
+		const label = (a: XmlNode, i: number): string => {
+			const says = answerText(a).toLowerCase();
+			if (says === 'true' || says === 'false') return says === 'true' ? trueLabel : falseLabel;
+			return i === 0 ? trueLabel : falseLabel;
+		};
+		const perAnswer = feedbackByLabel([trueLabel, falseLabel], answers.map((a, i) => ({ label: label(a, i), text: answerFeedback(a) })));
+		return { draft: { type: 'true_false', correct: word === 'true', ...common, explanation: explain([], perAnswer) }, problems };
 	}
 	// shortanswer. Moodle reads `*` as "any text" and `\*` as a literal star; the bank has no wildcards, so a
 	// `*` is kept as a character either way.
-	const alternatives = distinct(answers.filter((a) => isFullMarks(fraction(a))).map((a) => answerText(a).replace(/\\\*/g, '*')));
+	const typed = (a: XmlNode): string => answerText(a).replace(/\\\*/g, '*');
+	const accepted = answers.filter((a) => isFullMarks(fraction(a)) && typed(a) !== '');
+	const isAccepted = new Set(accepted);
+	const alternatives = distinct(accepted.map(typed));
 	if (alternatives.length === 0) problem('missing_answer');
+	// An accepted alternative's feedback is labelled by the alternative itself; every other answer's feedback
+	// has no alternative to sit under.
+	const perAnswer = feedbackByLabel(alternatives, accepted.map((a) => ({ label: typed(a), text: answerFeedback(a) })));
+	const unplaced = answers.flatMap((a) => {
+		const feedback = answerFeedback(a);
+		return feedback === '' || isAccepted.has(a) ? [] : [unplacedAnswerFeedback(typed(a), feedback)];
+	});
 	// Chinese authors draw blanks of any length (___, ______); the bank's marker is exactly four.
 	let fillStem = stem.replace(/_{3,}/g, blankMarker);
 	if (countBlanks(fillStem) === 0 && fillStem !== '') fillStem = `${fillStem} ${blankMarker}`;
-	return { draft: { type: 'fill', blanks: [alternatives], ...common, stem: fillStem }, problems };
+	return { draft: { type: 'fill', blanks: [alternatives], ...common, stem: fillStem, explanation: explain(unplaced, perAnswer) }, problems };
 }
 
 function readQuiz(text: string): ParseResult {
@@ -430,12 +520,10 @@ function readQuiz(text: string): ParseResult {
 			result.skipped.push({ ...at, code: 'embedded_file', value: type });
 			continue;
 		}
-		const tagsNode = childNode(question, 'tags');
-		const tags = tagsNode ? childNodes(tagsNode, 'tag').map(answerText) : [];
-		const { draft, problems } = buildQuestion(type, question, at, distinct([category, ...tags]));
+		const { draft, problems } = buildQuestion(type, question, at, distinct([category]));
 		problems.push(...draftProblems(draft, at, columns));
 		if (problems.length > 0) result.problems.push(...problems);
-		else result.questions.push({ ...draft, at });
+		else result.questions.push({ ...draft, tags: questionTags(question), at });
 	}
 	// No questions at all, or only categories: as good as empty.
 	if (result.questions.length + result.problems.length + result.skipped.length === 0) return { ...result, problems: [{ line: 1, code: 'file_empty' }] };
@@ -485,20 +573,45 @@ function questionName(stem: string): string {
 	return name === '' ? '题目' : name;
 }
 
+/** The labels the reader gives each answer's feedback, in the order the answers are written. */
+function answerLabels(q: QuestionDraft): string[] {
+	if (q.type === 'single' || q.type === 'multiple') return q.options.map((_, i) => optionLabel(i));
+	if (q.type === 'true_false') return [trueLabel, falseLabel];
+	return q.blanks[0] ?? [];
+}
+
+/**
+ * The explanation split into Moodle's general feedback and the answers' own. Only trailing lines exactly as
+ * the reader writes them (one per answer, in answer order) go to the answers; anything else, such as a
+ * hand-written 【B】 line after a 【C】 line or two lines for one answer, stays whole in the general feedback,
+ * so the file reads back to the same explanation either way.
+ */
+function feedbackFields(explanation: string, labels: string[]): { general: string; perAnswer: Map<string, string> } {
+	const { general, perAnswer } = splitFeedback(explanation, labels);
+	const placeOf = new Map(labels.map((label, i) => [label, i] as const).reverse());
+	const places = perAnswer.map((f) => placeOf.get(f.label) ?? -1);
+	const inAnswerOrder = places.every((place, i) => i === 0 || place > (places[i - 1] ?? place));
+	if (!inAnswerOrder || joinFeedback(general, perAnswer) !== explanation) return { general: explanation, perAnswer: new Map() };
+	return { general, perAnswer: new Map(perAnswer.map((f) => [f.label, f.text])) };
+}
+
 function writeQuestion(q: QuestionDraft): string[] {
 	const out: string[] = [];
 	const qtype = q.type === 'single' || q.type === 'multiple' ? 'multichoice' : q.type === 'true_false' ? 'truefalse' : 'shortanswer';
+	const labels = answerLabels(q);
+	const feedback = feedbackFields(q.explanation, labels);
+	const feedbackText = (text: string) => (text === '' ? '' : htmlText(text));
 	out.push(`  <question type="${qtype}">`);
 	out.push(`    <name><text>${xmlEscape(questionName(q.stem))}</text></name>`);
 	out.push(`    <questiontext format="html"><text>${htmlText(q.stem)}</text></questiontext>`);
-	out.push(`    <generalfeedback format="html"><text>${q.explanation === '' ? '' : htmlText(q.explanation)}</text></generalfeedback>`);
+	out.push(`    <generalfeedback format="html"><text>${feedbackText(feedback.general)}</text></generalfeedback>`);
 	out.push('    <defaultgrade>1</defaultgrade>');
 	out.push(`    <penalty>${q.type === 'true_false' ? '1' : '0.3333333'}</penalty>`);
 	out.push('    <hidden>0</hidden>');
-	const answer = (fractionValue: string, text: string, format: 'html' | 'moodle_auto_format') => {
+	const answer = (fractionValue: string, text: string, format: 'html' | 'moodle_auto_format', label: string) => {
 		out.push(`    <answer fraction="${fractionValue}" format="${format}">`);
 		out.push(`      <text>${format === 'html' ? htmlText(text) : xmlEscape(text)}</text>`);
-		out.push('      <feedback format="html"><text></text></feedback>');
+		out.push(`      <feedback format="html"><text>${feedbackText(feedback.perAnswer.get(label) ?? '')}</text></feedback>`);
 		out.push('    </answer>');
 	};
 	if (q.type === 'single' || q.type === 'multiple') {
@@ -509,15 +622,15 @@ function writeQuestion(q: QuestionDraft): string[] {
 		const shares = q.type === 'single' ? ['100'] : splitHundred(right.length);
 		q.options.forEach((option, i) => {
 			const share = right.indexOf(i);
-			answer(share < 0 ? '0' : (shares[share] ?? '0'), option, 'html');
+			answer(share < 0 ? '0' : (shares[share] ?? '0'), option, 'html', optionLabel(i));
 		});
 	} else if (q.type === 'true_false') {
-		answer(q.correct ? '100' : '0', 'true', 'moodle_auto_format');
-		answer(q.correct ? '0' : '100', 'false', 'moodle_auto_format');
+		answer(q.correct ? '100' : '0', 'true', 'moodle_auto_format', trueLabel);
+		answer(q.correct ? '0' : '100', 'false', 'moodle_auto_format', falseLabel);
 	} else {
 		out.push('    <usecase>0</usecase>');
 		// A literal `*` must be escaped or Moodle takes it as "matches anything".
-		for (const alternative of q.blanks[0] ?? []) answer('100', alternative.replace(/\*/g, '\\*'), 'moodle_auto_format');
+		for (const alternative of labels) answer('100', alternative.replace(/\*/g, '\\*'), 'moodle_auto_format', alternative);
 	}
 	if (q.areas.length > 0) {
 		out.push('    <tags>');
@@ -530,9 +643,11 @@ function writeQuestion(q: QuestionDraft): string[] {
 
 /**
  * Writes questions as Moodle XML. Questions are grouped by their first area, each group under a category
- * `$course$/top/<area>`; questions without an area come first, in whatever category the importer picks. A fill
- * question with more than one blank would need Moodle's cloze type, which the bank cannot read back, so such
- * questions are left out and their indexes returned in `skipped`.
+ * `$course$/top/<area>`; questions without an area come first, in whatever category the importer picks. Every
+ * area is also a tag. The explanation's general part becomes the general feedback and its answer lines the
+ * answers' own feedback, so `readMoodleXml` gives back the same explanation. A fill question with more than one
+ * blank would need Moodle's cloze type, which the bank cannot read back, so such questions are left out and their
+ * indexes returned in `skipped`.
  */
 export function questionsToMoodleXml(questions: QuestionDraft[]): { xml: string; skipped: number[] } {
 	const skipped: number[] = [];
