@@ -1,5 +1,5 @@
 import { expect, test, type Browser, type Page } from '@playwright/test';
-import { demo, pageAs, rateAll } from './helpers';
+import { demo, pageAs, rateAll, setUpCampaign } from './helpers';
 
 // Issue 5 from end to end, through the pages only: the committee sets up a campaign (threshold 3) with three
 // signed-in raters (the 第一中学教师第二支部 members 1206–1208) and three one-time codes; a test-run ballot is gone
@@ -8,18 +8,6 @@ import { demo, pageAs, rateAll } from './helpers';
 // early; every receipt is in the list published at the close, and the results appear a few seconds later.
 
 const wide = { width: 1280, height: 900 };
-const timeZone = 'Asia/Shanghai';
-
-/** `YYYY-MM-DDTHH:mm` in the organization's time zone, as a datetime-local input takes it. */
-function localInput(at: number): string {
-	const parts = Object.fromEntries(
-		new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
-			.formatToParts(new Date(at))
-			.map((p) => [p.type, p.value])
-	);
-	return `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}`;
-}
-
 async function rateAsMember(browser: Browser, loginId: string, id: number, level: number): Promise<string> {
 	const page = await pageAs(browser, loginId, { viewport: wide });
 	await page.goto(`/evaluations/${id}/rate`);
@@ -47,28 +35,8 @@ test('a campaign from set-up to published receipts', async ({ browser }) => {
 
 	// Set-up: the window opened an hour ago and closes in an hour; the committee closes it early at the end.
 	const closesAt = Math.ceil((started + 3600_000) / 60_000) * 60_000;
-	await admin.goto('/campaigns/new');
-	await admin.getByLabel('测评名称').fill(title);
-	await admin.getByLabel('结果显示门槛（票）').fill('3');
-	await admin.getByLabel('开始时间').fill(localInput(started - 3600_000));
-	await admin.getByLabel('结束时间').fill(localInput(closesAt));
-	await admin.getByRole('button', { name: '创建测评' }).click();
-	await expect(admin).toHaveURL(/\/campaigns\/\d+\?created=1$/);
-	const id = Number(/\/campaigns\/(\d+)/.exec(admin.url())?.[1]);
-
-	const targets = admin.locator('#targets');
-	await targets.getByRole('checkbox', { name: /1302 ·/ }).check();
-	await targets.getByRole('button', { name: '添加', exact: true }).click();
-	await expect(targets.locator('li.target')).toHaveCount(1);
-
 	// 党员 (row 3) rate by signing in, limited to 第一中学教师第二支部; 教职工群众 (row 4) rate by code.
-	const groups = admin.locator('#groups');
-	const members = groups.getByRole('group', { name: '第 3 行', exact: true });
-	await members.getByLabel('成员登录后可在本类测评').check();
-	await members.locator('summary').click();
-	await members.getByRole('checkbox', { name: '第一中学教师第二支部' }).check();
-	await groups.getByRole('button', { name: '保存测评人类别' }).click();
-	await expect(groups.getByRole('status')).toHaveText('已保存。');
+	const id = await setUpCampaign(admin, { title, opensAt: started - 3600_000, closesAt, targets: ['1302'], branch: '第一中学教师第二支部' });
 
 	const codesSection = admin.locator('#codes');
 	await codesSection.getByLabel('测评人类别').selectOption({ label: '教职工群众' });

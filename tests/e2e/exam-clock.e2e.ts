@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { demo, pageAs } from './helpers';
+import { demo, localInput, pageAs } from './helpers';
 
 // The server owns the clock: a one-minute test runs out on a member who stays on the page and on one who has
 // left, and both are submitted with what they had saved. Then a make-up (补考) gives one of them another attempt
@@ -9,21 +9,6 @@ const phone = { width: 390, height: 844 };
 
 /** The visible save status in the test page's status bar. */
 const saveStatus = (page: Page) => page.getByRole('region', { name: '答题状态' }).locator('.status');
-
-/** `YYYY-MM-DDTHH:MM` in the organization's time zone (Asia/Shanghai), for datetime-local inputs. */
-function localInput(at: number): string {
-	const parts = new Intl.DateTimeFormat('en-CA', {
-		timeZone: 'Asia/Shanghai',
-		hourCycle: 'h23',
-		year: 'numeric',
-		month: '2-digit',
-		day: '2-digit',
-		hour: '2-digit',
-		minute: '2-digit'
-	}).formatToParts(new Date(at));
-	const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
-	return `${get('year')}-${get('month')}-${get('day')}T${get('hour')}:${get('minute')}`;
-}
 
 async function startTest(page: Page, title: string): Promise<number> {
 	await page.goto('/');

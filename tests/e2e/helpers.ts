@@ -70,3 +70,45 @@ export async function holdScripts(page: Page): Promise<{ release: () => Promise<
 		}
 	};
 }
+
+/** `YYYY-MM-DDTHH:mm` in the organization's time zone (the demo's, Asia/Shanghai), as a datetime-local input takes it. */
+export function localInput(at: number): string {
+	const parts = Object.fromEntries(
+		new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
+			.formatToParts(new Date(at))
+			.map((p) => [p.type, p.value])
+	);
+	return `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}`;
+}
+
+/**
+ * Through the committee's pages: a campaign (threshold 3, the given window) with the given leaders as targets,
+ * whose 党员 group (row 3) rates signed in, limited to the given branch. Its id.
+ */
+export async function setUpCampaign(
+	admin: Page,
+	o: { title: string; opensAt: number; closesAt: number; targets: string[]; branch: string }
+): Promise<number> {
+	await admin.goto('/campaigns/new');
+	await admin.getByLabel('测评名称').fill(o.title);
+	await admin.getByLabel('结果显示门槛（票）').fill('3');
+	await admin.getByLabel('开始时间').fill(localInput(o.opensAt));
+	await admin.getByLabel('结束时间').fill(localInput(o.closesAt));
+	await admin.getByRole('button', { name: '创建测评' }).click();
+	await expect(admin).toHaveURL(/\/campaigns\/\d+\?created=1$/);
+	const id = Number(/\/campaigns\/(\d+)/.exec(admin.url())?.[1]);
+
+	const targets = admin.locator('#targets');
+	for (const login of o.targets) await targets.getByRole('checkbox', { name: new RegExp(`${login} ·`) }).check();
+	await targets.getByRole('button', { name: '添加', exact: true }).click();
+	await expect(targets.locator('li.target')).toHaveCount(o.targets.length);
+
+	const groups = admin.locator('#groups');
+	const members = groups.getByRole('group', { name: '第 3 行', exact: true });
+	await members.getByLabel('成员登录后可在本类测评').check();
+	await members.locator('summary').click();
+	await members.getByRole('checkbox', { name: o.branch }).check();
+	await groups.getByRole('button', { name: '保存测评人类别' }).click();
+	await expect(groups.getByRole('status')).toHaveText('已保存。');
+	return id;
+}

@@ -1,7 +1,7 @@
 import { expect, test, type Browser, type Page } from '@playwright/test';
 import ExcelJS from 'exceljs';
 import { e2eRows } from './db';
-import { demo, pageAs, rateAll } from './helpers';
+import { demo, pageAs, rateAll, setUpCampaign } from './helpers';
 
 // Issue 16: nobody can take an open evaluation apart ballot by ballot. The committee sets up a campaign through
 // its pages (threshold 3, two leaders, the 第一中学教师第二支部 members rate signed in) and opens the real run. Then
@@ -12,19 +12,9 @@ import { demo, pageAs, rateAll } from './helpers';
 // later are exactly those of the ballots cast.
 
 const wide = { width: 1280, height: 900 };
-const timeZone = 'Asia/Shanghai';
 const raters = ['1203', '1204', '1205', '1209'];
 const targetLogins = ['1202', '1402']; // leaders no other file makes a target
 const secretary = '1201'; // 第一中学教师第二支部
-
-function localInput(at: number): string {
-	const parts = Object.fromEntries(
-		new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
-			.formatToParts(new Date(at))
-			.map((p) => [p.type, p.value])
-	);
-	return `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}`;
-}
 
 /** The text of `main` without what is turnout ([data-turnout]) or the time of reading ([data-as-of]). */
 async function contentText(page: Page, path: string): Promise<string> {
@@ -117,27 +107,7 @@ async function secretaryView(page: Page, c: Campaign, raterIds: number[]): Promi
 async function setUp(admin: Page): Promise<Campaign> {
 	const started = Date.now();
 	const title = `E2E 进行中不显示结果 ${started}`;
-	await admin.goto('/campaigns/new');
-	await admin.getByLabel('测评名称').fill(title);
-	await admin.getByLabel('结果显示门槛（票）').fill('3');
-	await admin.getByLabel('开始时间').fill(localInput(started - 3600_000));
-	await admin.getByLabel('结束时间').fill(localInput(started + 3 * 3600_000));
-	await admin.getByRole('button', { name: '创建测评' }).click();
-	await expect(admin).toHaveURL(/\/campaigns\/\d+\?created=1$/);
-	const id = Number(/\/campaigns\/(\d+)/.exec(admin.url())?.[1]);
-
-	const targets = admin.locator('#targets');
-	for (const login of targetLogins) await targets.getByRole('checkbox', { name: new RegExp(`${login} ·`) }).check();
-	await targets.getByRole('button', { name: '添加', exact: true }).click();
-	await expect(targets.locator('li.target')).toHaveCount(2);
-
-	const groups = admin.locator('#groups');
-	const members = groups.getByRole('group', { name: '第 3 行', exact: true });
-	await members.getByLabel('成员登录后可在本类测评').check();
-	await members.locator('summary').click();
-	await members.getByRole('checkbox', { name: '第一中学教师第二支部' }).check();
-	await groups.getByRole('button', { name: '保存测评人类别' }).click();
-	await expect(groups.getByRole('status')).toHaveText('已保存。');
+	const id = await setUpCampaign(admin, { title, opensAt: started - 3600_000, closesAt: started + 3 * 3600_000, targets: targetLogins, branch: '第一中学教师第二支部' });
 
 	const run = admin.locator('#run');
 	await run.getByRole('checkbox', { name: /我确认开始正式测评/ }).check();

@@ -1,10 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { OpenedDatabase } from '../db';
-import { freshDatabase, makeMember, makeUnit } from '../testing/db';
-import { fullBallot, makeCampaign, type CampaignFixture } from '../testing/evaluations';
+import { freshDatabase } from '../testing/db';
+import { fullBallot, makeCampaign, makeLeadersAndRaters, overallAndItem, type CampaignFixture } from '../testing/evaluations';
 import { castBallot } from './ballots';
 import { generateCodes, voidBatch } from './codes';
-import { itemScale, leaderScale, memberScale } from './defaults';
+import { leaderScale, memberScale } from './defaults';
 import { campaignResults, leaderHistory, ownResults, releaseResults, shuffled, visibleGroups } from './results';
 
 // Hand-computed fixtures: two targets, an overall rating on 优秀/称职/基本称职/不称职 (scores 1/0.8/0.6/0.4) and
@@ -15,18 +15,11 @@ let unitId: number;
 let leaders: number[];
 let raters: number[];
 
-const criteria = [
-	{ name: '总体评价', levels: leaderScale, isOverall: true },
-	{ name: '学习态度', levels: itemScale, isOverall: false }
-];
+const criteria = overallAndItem;
 
 beforeEach(async () => {
 	opened = await freshDatabase();
-	unitId = await makeUnit(opened.db, { name: '一支部', kind: 'branch' });
-	const leadersUnit = await makeUnit(opened.db, { name: '党委', kind: 'committee' });
-	leaders = [await makeMember(opened.db, { unitId: leadersUnit, isLeader: true, name: '校长甲' }), await makeMember(opened.db, { unitId: leadersUnit, isLeader: true, name: '书记乙' })];
-	raters = [];
-	for (let i = 0; i < 8; i++) raters.push(await makeMember(opened.db, { unitId }));
+	({ unitId, leaders, raters } = await makeLeadersAndRaters(opened.db, 8));
 });
 
 afterEach(async () => {

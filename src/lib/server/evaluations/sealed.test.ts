@@ -1,11 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { OpenedDatabase } from '../db';
-import { freshDatabase, makeMember, makeUnit } from '../testing/db';
-import { fullBallot, makeCampaign, type CampaignFixture } from '../testing/evaluations';
+import { freshDatabase } from '../testing/db';
+import { fullBallot, makeCampaign, makeLeadersAndRaters, overallAndItem, type CampaignFixture } from '../testing/evaluations';
 import { leadersOverview } from '../analytics/leaders';
 import { castBallot, resultsAt, resultsSettleMs } from './ballots';
 import { closeEarly, getCampaign, updateSettings } from './campaigns';
-import { itemScale, leaderScale } from './defaults';
 import { campaignResults, leaderHistory, ownResults, releaseResults, resultsByGroup, type CampaignResults } from './results';
 
 // Issue 16: while the real run is open nobody sees a figure drawn from ballots (the domain refuses it, whoever
@@ -20,18 +19,11 @@ let leaders: number[];
 let raters: number[];
 let unitId: number;
 
-const criteria = [
-	{ name: '总体评价', levels: leaderScale, isOverall: true },
-	{ name: '学习态度', levels: itemScale, isOverall: false }
-];
+const criteria = overallAndItem;
 
 beforeEach(async () => {
 	opened = await freshDatabase();
-	unitId = await makeUnit(opened.db, { name: '一支部', kind: 'branch' });
-	const leadersUnit = await makeUnit(opened.db, { name: '党委', kind: 'committee' });
-	leaders = [await makeMember(opened.db, { unitId: leadersUnit, isLeader: true, name: '校长甲' }), await makeMember(opened.db, { unitId: leadersUnit, isLeader: true, name: '书记乙' })];
-	raters = [];
-	for (let i = 0; i < 12; i++) raters.push(await makeMember(opened.db, { unitId }));
+	({ unitId, leaders, raters } = await makeLeadersAndRaters(opened.db, 12));
 });
 
 afterEach(async () => {

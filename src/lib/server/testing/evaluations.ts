@@ -1,7 +1,8 @@
 import type { Db } from '../db';
 import type { EvaluationKind, EvaluationStatus, Role } from '../db/schema';
 import { generateCodes } from '../evaluations/codes';
-import { defaultCriteria, type CriterionDraft } from '../evaluations/defaults';
+import { defaultCriteria, itemScale, leaderScale, type CriterionDraft } from '../evaluations/defaults';
+import { makeMember, makeUnit } from './db';
 import { snapshotEligible } from '../evaluations/eligibility';
 
 // Test builders for evaluation campaigns. Only tests (and benchmarks) import this folder.
@@ -109,4 +110,20 @@ export function fullBallot(f: Pick<CampaignFixture, 'targetIds' | 'criterionIds'
 		for (const c of f.criterionIds) (ratings[t] as Record<number, number>)[c] = typeof pick === 'number' ? pick : pick(t, c);
 	}
 	return { ratings, comments: {} as Record<number, string> };
+}
+
+/** The criteria most results tests use: an overall rating on the leaders' scale and one item. */
+export const overallAndItem: CriterionDraft[] = [
+	{ name: '总体评价', levels: leaderScale, isOverall: true },
+	{ name: '学习态度', levels: itemScale, isOverall: false }
+];
+
+/** Two leaders (校长甲, 书记乙) in a committee unit, and `raterCount` members of a branch (一支部) to rate them. */
+export async function makeLeadersAndRaters(db: Db, raterCount: number): Promise<{ unitId: number; leaders: number[]; raters: number[] }> {
+	const unitId = await makeUnit(db, { name: '一支部', kind: 'branch' });
+	const leadersUnit = await makeUnit(db, { name: '党委', kind: 'committee' });
+	const leaders = [await makeMember(db, { unitId: leadersUnit, isLeader: true, name: '校长甲' }), await makeMember(db, { unitId: leadersUnit, isLeader: true, name: '书记乙' })];
+	const raters: number[] = [];
+	for (let i = 0; i < raterCount; i++) raters.push(await makeMember(db, { unitId }));
+	return { unitId, leaders, raters };
 }
