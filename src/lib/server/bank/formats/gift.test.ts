@@ -60,13 +60,13 @@ describe('readGift: good files', () => {
 		]);
 	});
 
-	it('reads a single choice with title, feedback and general feedback', () => {
+	it('reads a single choice with title, per-answer feedback and general feedback', () => {
 		expect(result.questions[0]).toEqual({
 			type: 'single',
 			stem: '党的最高理想和最终目标是（　）。',
 			options: ['实现共产主义', '全面建成小康社会', '实现中华民族伟大复兴'],
 			correct: 0,
-			explanation: '《中国共产党章程》总纲：党的最高理想和最终目标是实现共产主义。',
+			explanation: '《中国共产党章程》总纲：党的最高理想和最终目标是实现共产主义。\n【A】正确\n【B】这是阶段性目标',
 			difficulty: null,
 			areas: [],
 			source: null,
@@ -76,9 +76,13 @@ describe('readGift: good files', () => {
 		});
 	});
 
-	it('reads true/false with per-answer feedback ignored', () => {
+	it('reads true/false with the feedback for the wrong answer under that answer', () => {
 		expect(result.questions[1]).toMatchObject({ correct: true, explanation: '' });
-		expect(result.questions[2]).toMatchObject({ correct: false, explanation: '党章第七条。', stem: '党员的党龄从预备期满转为正式党员之日算起。' });
+		expect(result.questions[2]).toMatchObject({
+			correct: false,
+			explanation: '党章第七条。\n【对】党龄从转正之日算起，说法正确吗？请再读党章。',
+			stem: '党员的党龄从预备期满转为正式党员之日算起。'
+		});
 	});
 
 	it('reads a short answer as a fill question with the blank where the braces were', () => {
@@ -135,7 +139,7 @@ describe('readGift: good files', () => {
 });
 
 describe('readGift: broken files', () => {
-	it('reports unbalanced braces at the question’s first line', () => {
+	it('reports unbalanced braces at the line of the brace', () => {
 		const read = readGift('// 注释\n党的最高理想是（　）。{\n=实现共产主义\n~小康\n\n第二题{=甲}}\n\n第三题}{=甲');
 		expect(read.questions).toEqual([]);
 		expect(read.problems.map((p) => [p.code, 'line' in p ? p.line : 0])).toEqual([
@@ -146,18 +150,18 @@ describe('readGift: broken files', () => {
 	});
 
 	it('reports an answer block without a right answer', () => {
-		const read = readGift('党的最高理想是{~共产主义 ~小康}\n\n党的宗旨是{全心全意为人民服务}\n\n多选{~%100%甲 ~乙}');
+		const read = readGift('党的最高理想是{~共产主义 ~小康}\n\n党的宗旨是{=%50%为人民服务}\n\n党的宗旨是{=}');
 		expect(read.problems.map((p) => [p.code, 'line' in p ? p.line : 0])).toEqual([
 			['missing_answer', 1],
 			['missing_answer', 3],
-			['answer_needs_two', 5]
+			['missing_answer', 5]
 		]);
 	});
 
-	it('reports option counts, two right answers in a single choice and lengths', () => {
+	it('reports option counts and lengths', () => {
 		const nine = Array.from({ length: 9 }, (_, i) => `~选项${i}`).join(' ');
-		const read = readGift(`一个选项{=甲 ~}\n\n九个选项{=对 ${nine}}\n\n两个正确{=甲 =乙 ~丙}\n\n${'长'.repeat(2001)}{=甲 ~乙}\n\n开头多字{甲 =乙 ~丙}`);
-		expect(codes(read)).toEqual(['required', 'too_many_options', 'answer_needs_one', 'too_long', 'syntax']);
+		const read = readGift(`一个选项{=甲 ~}\n\n九个选项{=对 ${nine}}\n\n${'长'.repeat(2001)}{=甲 ~乙}`);
+		expect(codes(read)).toEqual(['required', 'too_many_options', 'too_long']);
 	});
 
 	it('reports empty files', () => {
