@@ -1,10 +1,34 @@
+import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { maxQuestionFileBytes, type ParseResult, type QuestionDraft } from '../types';
+import { maxQuestionFileBytes, type ParseResult, type ParsedQuestion, type QuestionDraft } from '../types';
 import { questionsToGift, readGift } from './gift';
 
 function codes(result: ParseResult): string[] {
 	return result.problems.map((p) => p.code);
+}
+
+function fixture(name: string): string {
+	return readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8');
+}
+
+/** Problems and skipped questions as [code, line], the way the import preview lists them. */
+function where(items: ({ code: string } & ({ line: number } | { row: number }))[]): [string, number][] {
+	return items.map((p) => [p.code, 'line' in p ? p.line : -1]);
+}
+
+/** What a question says, without the fields GIFT cannot carry. */
+function said(q: ParsedQuestion) {
+	const { difficulty: _d, areas: _a, source: _s, reviewBy: _r, categories: _c, ...rest } = q;
+	return rest;
+}
+
+function only(text: string): ParsedQuestion {
+	const result = readGift(text);
+	expect(result.problems).toEqual([]);
+	expect(result.skipped).toEqual([]);
+	expect(result.questions).toHaveLength(1);
+	return result.questions[0] as ParsedQuestion;
 }
 
 const partyTest = `// 2024年第三季度理论学习测试（党章部分）
@@ -138,7 +162,234 @@ describe('readGift: good files', () => {
 	});
 });
 
+describe('readGift: questions one after another without blank lines', () => {
+	const result = readGift(fixture('gift-no-blank-lines.gift'));
+
+	it('ends each question with its answer block and starts the next on the following line', () => {
+		expect(result.problems).toEqual([]);
+		expect(result.skipped).toEqual([]);
+		expect(result.questions.map((q) => [q.type, q.at.line])).toEqual([
+			['single', 3],
+			['true_false', 4],
+			['multiple', 6],
+			['fill', 12],
+			['single', 14],
+			['single', 16],
+			['single', 21],
+			['true_false', 24]
+		]);
+	});
+
+	it('drops titles and comment lines, also inside an answer block', () => {
+		expect(result.questions.slice(0, 3).map(said)).toEqual([
+			{ type: 'single', stem: '党的最高理想和最终目标是（　）。', options: ['实现共产主义', '全面建成小康社会', '实现中华民族伟大复兴'], correct: 0, explanation: '', at: { line: 3 } },
+			{ type: 'true_false', stem: '中国共产党是中国工人阶级的先锋队。', correct: true, explanation: '', at: { line: 4 } },
+			{ type: 'multiple', stem: '党员的权利包括（　）。', options: ['参加党的有关会议', '在党的会议上参加讨论', '拒绝执行党的决议'], correct: [0, 1], explanation: '', at: { line: 6 } }
+		]);
+	});
+
+	it('keeps the sentence going after the braces as a missing word, on the same line or the lines up to a blank one', () => {
+		expect(result.questions[3]).toMatchObject({ stem: '党的根本宗旨是____。', blanks: [['全心全意为人民服务']] });
+		expect(result.questions[4]).toMatchObject({ stem: '遵义会议召开于（　）年。', options: ['1935', '1921', '1949'] });
+		expect(result.questions[5]).toMatchObject({ stem: '中国共产党第一次全国代表大会在____\n召开，后转移到嘉兴南湖的红船上。', options: ['上海', '北京', '广州'] });
+		expect(result.questions[6]).toMatchObject({ stem: '党的十八大以来，全面从严治党____历史性、开创性成就。', correct: 1 });
+	});
+
+	it('applies each $CATEGORY line to the questions after it', () => {
+		expect(result.questions.map((q) => q.categories)).toEqual([
+			['政治理论/党章'],
+			['政治理论/党章'],
+			['政治理论/党章'],
+			['政治理论/党章'],
+			['政治理论/党史'],
+			['政治理论/党史'],
+			['政治理论/党史'],
+			['时政热点']
+		]);
+	});
+
+	it('reads the same questions as the file with blank lines between them', () => {
+		const spaced = fixture('gift-no-blank-lines.gift')
+			.replace(/\}\n(?!召开)/g, '}\n\n')
+			.replace(/\n(?=\$CATEGORY)/g, '\n\n');
+		const again = readGift(spaced);
+		expect(again.problems).toEqual([]);
+		expect(again.questions.map(said).map(({ at: _at, ...q }) => q)).toEqual(result.questions.map(said).map(({ at: _at, ...q }) => q));
+	});
+});
+
+describe('readGift: feedback', () => {
+	const result = readGift(fixture('gift-feedback.gift'));
+
+	it('reads every question of the feedback file', () => {
+		expect(result.problems).toEqual([]);
+		expect(result.skipped).toEqual([]);
+		expect(result.questions.map((q) => q.at.line)).toEqual([2, 9, 11, 13, 15, 24]);
+	});
+
+	it('puts the general feedback first and each option’s feedback after it, labelled by letter', () => {
+		expect(result.questions[0]?.explanation).toBe('党的最高理想和最终目标是实现共产主义。\n【A】正确，见党章总纲。\n【B】这是阶段性目标。');
+		expect(result.questions[4]).toMatchObject({
+			type: 'multiple',
+			stem: '下列属于“四个意识”的有（　）。',
+			correct: [0, 1, 2, 3],
+			explanation: '见十八届六中全会公报。\n【A】对\n【E】不属于。'
+		});
+	});
+
+	it('gives true/false feedback to the answer it is shown for: {T#for false#for true}, {F#for true#for false}', () => {
+		expect(result.questions[1]).toMatchObject({ correct: true, explanation: '一大在上海召开。\n【对】对，1921年7月。\n【错】错了，再读党史。' });
+		expect(result.questions[2]).toMatchObject({ correct: false, explanation: '【对】党龄从转为正式党员之日算起。\n【错】对。' });
+		expect(result.questions[5]).toMatchObject({ correct: false, explanation: '【错】说得对，这是错误说法。' });
+	});
+
+	it('labels a short answer’s feedback by the accepted answer, and says which wrong answer the others are for', () => {
+		expect(result.questions[3]).toMatchObject({
+			type: 'fill',
+			stem: '党的根本宗旨是____。',
+			blanks: [['全心全意为人民服务', '为人民服务']],
+			explanation: '语出党章总纲。\n答“服务人民”：意思对，但不完整。\n答“当官做老爷”：恰恰相反。\n【全心全意为人民服务】完全正确。'
+		});
+	});
+
+	it('writes the feedback back out so that the file reads the same again', () => {
+		const { gift, skipped } = questionsToGift(result.questions);
+		expect(skipped).toEqual([]);
+		const again = readGift(gift);
+		expect(again.problems).toEqual([]);
+		expect(again.questions.map(said).map(({ at: _at, ...q }) => q)).toEqual(result.questions.map(said).map(({ at: _at, ...q }) => q));
+	});
+});
+
+describe('readGift: questions Moodle reads and the bank cannot hold', () => {
+	it('skips each with its line and the kind, and reads the rest of the file', () => {
+		const result = readGift(fixture('gift-skipped.gift'));
+		expect(result.problems).toEqual([]);
+		expect(result.skipped).toEqual([
+			{ line: 2, code: 'unsupported_type', value: 'numerical' },
+			{ line: 4, code: 'unsupported_type', value: 'matching' },
+			{ line: 10, code: 'unsupported_type', value: 'essay' },
+			{ line: 12, code: 'unsupported_type', value: 'description' },
+			{ line: 14, code: 'unsupported_type', value: 'one-answer multichoice with 2 right answers' },
+			{ line: 16, code: 'unsupported_type', value: 'multiple-answer multichoice with 1 right answer' },
+			{ line: 18, code: 'unsupported_type', value: 'short answer with 2 blanks' },
+			{ line: 20, code: 'embedded_file', value: 'img' }
+		]);
+		expect(result.questions.map((q) => [q.type, q.at.line])).toEqual([['true_false', 22]]);
+	});
+
+	it('takes a text followed by a titled line or a category as a description', () => {
+		const result = readGift('以下为判断题。\n::Q1:: 遵义会议召开于1935年。{T}\n\n第二部分。\n$CATEGORY: 党史\n古田会议召开于1929年。{T}');
+		expect(result.skipped).toEqual([
+			{ line: 1, code: 'unsupported_type', value: 'description' },
+			{ line: 4, code: 'unsupported_type', value: 'description' }
+		]);
+		expect(result.questions.map((q) => [q.stem, q.at.line, q.categories])).toEqual([
+			['遵义会议召开于1935年。', 2, []],
+			['古田会议召开于1929年。', 6, ['党史']]
+		]);
+	});
+
+	it('ends the sentence after the braces at a category or titled line, which start something new', () => {
+		const result = readGift('遵义会议{T}\n召开于1935年。\n$CATEGORY: 党史\n古田会议{T}\n召开于1929年。\n::Q3:: 八七会议召开于1927年。{T}');
+		expect(result.questions.map((q) => [q.stem, q.at.line, q.categories])).toEqual([
+			['遵义会议____\n召开于1935年。', 1, []],
+			['古田会议____\n召开于1929年。', 4, ['党史']],
+			['八七会议召开于1927年。', 6, ['党史']]
+		]);
+	});
+});
+
+describe('readGift: the rules one by one', () => {
+	it('unescapes \\~ \\= \\# \\{ \\} \\: \\\\ and \\n, and leaves any other backslash as typed', () => {
+		expect(only('比例 1\\:2，换行\\n第二行，反斜杠 \\\\ 与 \\% 照写。{=甲\\=乙#说明\\#1 ~丙\\~丁 ~\\{戊\\}}')).toMatchObject({
+			stem: '比例 1:2，换行\n第二行，反斜杠 \\ 与 \\% 照写。',
+			options: ['甲=乙', '丙~丁', '{戊}'],
+			explanation: '【A】说明#1'
+		});
+		expect(only('::第\\:1题:: 题干{T}')).toMatchObject({ stem: '题干' });
+		expect(only('::题名::\n题干写在\n下面两行{F}')).toMatchObject({ stem: '题干写在\n下面两行', at: { line: 1 } });
+	});
+
+	it('reads weights: positive ones are right in a multiple choice, partial ones are wrong in a single choice', () => {
+		expect(only('多选{~%33.333%甲 ~%33.333%乙 ~%33.334%丙 ~%-50%丁 ~戊}')).toMatchObject({ type: 'multiple', correct: [0, 1, 2] });
+		expect(only('多选{~%100%甲 ~%100%乙 ~%0%丙}')).toMatchObject({ type: 'multiple', correct: [0, 1] });
+		expect(only('单选{~%50%甲 =乙 ~%-100%丙}')).toMatchObject({ type: 'single', options: ['甲', '乙', '丙'], correct: 1 });
+		// Moodle reads no weight after `=` in a choice: it is part of the option.
+		expect(only('单选{=%50%甲 ~乙}')).toMatchObject({ type: 'single', options: ['%50%甲', '乙'], correct: 0 });
+	});
+
+	it('reads text before the first = or ~ as Moodle does: a wrong option, or an accepted answer', () => {
+		expect(only('开头多字{甲 =乙 ~丙}')).toMatchObject({ type: 'single', options: ['甲', '乙', '丙'], correct: 1 });
+		expect(only('党的宗旨是{全心全意为人民服务 =为人民服务}')).toMatchObject({ type: 'fill', blanks: [['全心全意为人民服务', '为人民服务']] });
+	});
+
+	it('reads every way of writing true and false', () => {
+		const result = readGift(['甲{T}', '乙{TRUE}', '丙{F}', '丁{FALSE}', '戊{ true }', '己{false#错}'].join('\n'));
+		expect(result.problems).toEqual([]);
+		expect(result.questions.map((q) => q.type === 'true_false' && q.correct)).toEqual([true, true, false, false, true, false]);
+		expect(result.questions[5]?.explanation).toBe('【对】错');
+	});
+
+	it('reads a short answer as a fill question with one blank', () => {
+		const at = (text: string) => (only(text) as ParsedQuestion & { type: 'fill' }).stem;
+		expect(at('党的根本宗旨是{=全心全意为人民服务}。')).toBe('党的根本宗旨是____。');
+		expect(at('党的根本宗旨是什么？{=全心全意为人民服务}')).toBe('党的根本宗旨是什么？____');
+		expect(at('党的根本宗旨是______。{=全心全意为人民服务}')).toBe('党的根本宗旨是____。');
+		expect(at('党的___宗旨是什么？{=全心全意为人民服务}')).toBe('党的___宗旨是什么？____');
+		// Partial credit does not exist in the bank: a half-right answer is not accepted.
+		expect(only('党的宗旨是{=全心全意为人民服务 =%50%服务 =%100%为人民服务}')).toMatchObject({ blanks: [['全心全意为人民服务', '为人民服务']] });
+	});
+
+	it('reads the text formats: [html] as HTML, [plain], [markdown] and [moodle] as typed, answers inheriting the question’s', () => {
+		expect(only('[markdown]**党章**是根本大法。{T}')).toMatchObject({ stem: '**党章**是根本大法。' });
+		expect(only('[plain]<b>不是标签</b>{T}')).toMatchObject({ stem: '<b>不是标签</b>' });
+		expect(only('[moodle]题干{T}')).toMatchObject({ stem: '题干' });
+		expect(only('[html]<p>题&amp;干</p>{=<b>甲</b> ~[plain]<i>乙</i>#<br>反馈 ####[plain]<b>总</b>}')).toMatchObject({
+			stem: '题&干',
+			options: ['甲', '<i>乙</i>'],
+			explanation: '<b>总</b>\n【B】反馈'
+		});
+	});
+
+	it('reads CRLF, CR and a BOM', () => {
+		const result = readGift('\uFEFF// 注释\r\n甲{T}\r乙{F}\r\n\r\n丙{T}');
+		expect(result.questions.map((q) => [q.stem, q.at.line])).toEqual([
+			['甲', 2],
+			['乙', 3],
+			['丙', 5]
+		]);
+	});
+
+	it('keeps a comment line inside the sentence after the braces out of the stem', () => {
+		expect(only('党的十八大以来，全面从严治党{~未取得 =取得}\n// 注释\n历史性、开创性成就。')).toMatchObject({
+			stem: '党的十八大以来，全面从严治党____\n历史性、开创性成就。'
+		});
+	});
+});
+
 describe('readGift: broken files', () => {
+	it('reports brace errors in later questions at their own line and reads on', () => {
+		const result = readGift(fixture('gift-errors.gift'));
+		expect(result.problems).toEqual([
+			{ line: 4, code: 'syntax', value: '党员的权利包括（　）。{' },
+			{ line: 9, code: 'syntax', value: '集合{1,2}的元素个数是{=2}' },
+			{ line: 10, code: 'syntax', value: '民主集中制是党的根本组织原则}。{T}' },
+			{ line: 11, code: 'missing_answer' },
+			{ line: 13, code: 'required' }
+		]);
+		expect(result.questions.map((q) => q.at.line)).toEqual([2, 3, 8, 16]);
+	});
+
+	it('reports a length or option problem at the line the question starts on', () => {
+		const result = readGift(`甲{T}\n乙{F}\n// 注释\n::长::\n${'长'.repeat(2001)}{=甲 ~乙}\n选项{~甲}`);
+		expect(where(result.problems)).toEqual([
+			['too_long', 4],
+			['missing_answer', 6],
+			['too_few_options', 6]
+		]);
+	});
+
 	it('reports unbalanced braces at the line of the brace', () => {
 		const read = readGift('// 注释\n党的最高理想是（　）。{\n=实现共产主义\n~小康\n\n第二题{=甲}}\n\n第三题}{=甲');
 		expect(read.questions).toEqual([]);
