@@ -373,6 +373,15 @@ describe('readGift: the rules one by one', () => {
 		]);
 	});
 
+	it('ends a question only at a line that is blank for Moodle: one of ideographic spaces is not', () => {
+		const result = readGift('党员的权利包括（　）。{\n　　\n\t~%50%参加党的有关会议\n\t~%50%在党的会议上参加讨论\n}\n　　\n遵义会议召开于1935年。{T}');
+		expect(result.problems).toEqual([]);
+		expect(result.questions.map((q) => [q.type, lineOf(q.at)])).toEqual([
+			['multiple', 1],
+			['true_false', 7]
+		]);
+	});
+
 	it('keeps a comment line inside the sentence after the braces out of the stem', () => {
 		expect(only('党的十八大以来，全面从严治党{~未取得 =取得}\n// 注释\n历史性、开创性成就。')).toMatchObject({
 			stem: '党的十八大以来，全面从严治党____\n历史性、开创性成就。'

@@ -99,17 +99,30 @@ type Line = { text: string; masked: string; number: number };
 
 type Chunk = { kind: 'category'; path: string } | { kind: 'question'; lines: Line[] } | { kind: 'syntax'; line: Line };
 
+/**
+ * Blank as Moodle (PHP's trim) sees it: spaces and tabs only. A line of ideographic spaces, which Chinese editors
+ * indent with, is not blank, so it does not end a question in the middle of its answer block.
+ */
 function isBlank(line: Line): boolean {
-	return line.masked.trim() === '';
+	return /^[ \t\0\v]*$/.test(line.text);
+}
+
+/** Nothing to read, ideographic spaces included: skipped between questions. */
+function isEmpty(line: Line): boolean {
+	return line.text.trim() === '';
+}
+
+function trimStart(text: string): string {
+	return text.replace(/^[ \t\0\v]+/, '');
 }
 
 /** Moodle drops every line that starts with `//`, wherever it is in a question. */
 function isComment(line: Line): boolean {
-	return line.text.trimStart().startsWith('//');
+	return trimStart(line.text).startsWith('//');
 }
 
 function isCategory(line: Line): boolean {
-	return line.text.trimStart().startsWith('$CATEGORY:');
+	return trimStart(line.text).startsWith('$CATEGORY:');
 }
 
 /** Where the text after a `::title::` at the start of the line begins, or after a lone `::`; 0 without a title. */
@@ -125,8 +138,8 @@ function isTitled(line: Line): boolean {
 	return text.startsWith('::') && text.indexOf('::', 2) >= 0;
 }
 
-function hasBrace(line: Line, from = 0): boolean {
-	return positions(line.masked.slice(from), '{}').length > 0;
+function hasBrace(line: Line): boolean {
+	return /[{}]/.test(line.masked);
 }
 
 /**
@@ -212,9 +225,9 @@ function scan(text: string): Chunk[] {
 	let i = 0;
 	while (i < lines.length) {
 		const line = lines[i] as Line;
-		if (isBlank(line) || isComment(line)) i++;
+		if (isEmpty(line) || isComment(line)) i++;
 		else if (isCategory(line)) {
-			chunks.push({ kind: 'category', path: line.text.trimStart().slice('$CATEGORY:'.length) });
+			chunks.push({ kind: 'category', path: trimStart(line.text).slice('$CATEGORY:'.length) });
 			i++;
 		} else i = scanQuestion(lines, i, chunks);
 	}
