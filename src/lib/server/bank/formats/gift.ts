@@ -1,10 +1,25 @@
 // GIFT question files (Moodle's plain-text format: https://docs.moodle.org/en/GIFT_format). The reader follows
-// Moodle's own importer (question/format/gift/format.php) where the docs are vague: which block is which type,
-// `####` general feedback taken at its last occurrence, `\n` as an escaped line break. It is stricter in two
-// places so a typing slip shows up as a problem instead of a wrong question: text before the first `=`/`~`
-// of an answer block, and more than one pair of braces.
+// Moodle's own importer (question/format/gift/format.php): which answer block is which type, `=` and `~` answers
+// with `%50%` weights and `#` feedback, `####` general feedback taken at its last occurrence, `[html]` and the
+// other text formats, and Moodle's escapes (`\~ \= \# \{ \} \: \\` and `\n` for a line break; any other
+// backslash stays as typed).
+//
+// Where the reader goes its own way, and why:
+// - Moodle cuts a file into questions at blank lines only, so two questions on consecutive lines are one broken
+//   question there. Here a question ends with the line its answer block closes on, and the lines after it up to
+//   the next blank line belong to it only when none of them holds a brace (Moodle's missing-word form, where the
+//   sentence goes on after the block). A file Moodle reads is read the same way; a file without blank lines
+//   between questions is read too. A `$CATEGORY:` line or a `::title::` line always starts something new.
+// - A brace out of place is a syntax problem at the line it is on (an unclosed `{` at its own line), and the
+//   reader carries on with the next question, so one slip does not hide the rest of the file's problems.
+// - `{true}` is true/false here, as in the docs; Moodle takes only upper case and would read a short answer.
+// - Questions Moodle accepts but the bank cannot hold are skipped with the reason, never refused: matching,
+//   numerical, essay, description, a one-answer choice with two full-mark answers, a multiple-answer choice with
+//   one right answer, a short answer whose text draws more blanks than the one box. Partial credit does not exist
+//   in the bank: a choice option or a short answer worth less than 100% is a wrong one.
 //
 // Command-line tasks load this file with tsx, so it must only use relative imports (no $lib, $app, $env).
+import { falseLabel, joinFeedback, optionLabel, splitFeedback, trueLabel, type AnswerFeedback } from '../feedback';
 import { blankMarker, countBlanks } from '../normalize';
 import type { FilePosition, FormatProblem, ParseResult, QuestionDraft } from '../types';
 import { categoryPath, checkFileText, distinct, draftProblems, excerpt, htmlToText, noMetadata, splitHundred, splitLines, stripBom, tidyText } from './moodle-xml';
@@ -12,20 +27,19 @@ import { categoryPath, checkFileText, distinct, draftProblems, excerpt, htmlToTe
 type TextFormat = 'moodle' | 'html' | 'plain' | 'markdown';
 
 // ---------------------------------------------------------------------------------------------------------
-// Reading
+// Text: escapes, formats
 
 /**
- * The text with every backslash pair (`\{`, `\\`, `\n` …) replaced by two neutral characters. Searching this
- * for `{`, `~`, `=`, `#`, `::` finds only the unescaped ones, and since it has the same length, the positions
- * found cut the original text in the same places.
+ * The text with every escape (`\{`, `\\`, `\n` …) replaced by two neutral characters. Searching this for `{`,
+ * `~`, `=`, `#`, `::` finds only the unescaped ones, and since it has the same length, the positions found cut
+ * the original text in the same places. Only Moodle's escapes count: `\%` or `\-` are a backslash and a character.
  */
 function mask(raw: string): string {
-	return raw.replace(/\\[\s\S]/g, '\u0001\u0001');
+	return raw.replace(/\\[\\:#={}~n]/g, '\u0001\u0001');
 }
 
 const escapes: Record<string, string> = { '\\': '\\', ':': ':', '#': '#', '=': '=', '{': '{', '}': '}', '~': '~', n: '\n' };
 
-/** Moodle's escapes; any other backslash stays as typed, as it does in Moodle. */
 function unescape(raw: string): string {
 	return raw.replace(/\\([\\:#={}~n])/g, (_pair, char: string) => escapes[char] ?? char);
 }
@@ -41,7 +55,6 @@ function cut(p: Piece, start: number, end = p.raw.length): Piece {
 	return { raw: p.raw.slice(start, end), masked: p.masked.slice(start, end) };
 }
 
-/** Trimmed by the mask, so an escaped trailing space (`\ `) is not split from its backslash. */
 function trimPiece(p: Piece): Piece {
 	const start = p.masked.length - p.masked.trimStart().length;
 	const end = p.masked.trimEnd().length;
@@ -74,130 +87,353 @@ function alternativeText(raw: string): string {
 	return tidyText(unescape(splitFormat(raw.trim(), 'plain').rest));
 }
 
-const weightPattern = /^%(-?[0-9]+(?:\.[0-9]+)?)%/;
-
-type Answer = { kind: '=' | '~'; weight: number | null; text: string };
-
-/** One `=…` or `~…` entry: its weight (`%50%`) taken off the front and its own feedback (`#…`) dropped. */
-function readAnswer(kind: '=' | '~', p: Piece, format: TextFormat | 'alternative'): Answer {
-	let part = trimPiece(p);
-	const weight = weightPattern.exec(part.raw);
-	if (weight) part = cut(part, weight[0].length);
-	const hash = part.masked.indexOf('#');
-	if (hash >= 0) part = cut(part, 0, hash);
-	const text = format === 'alternative' ? alternativeText(part.raw) : giftText(part.raw, format);
-	return { kind, weight: weight ? Number(weight[1]) : null, text };
+/** A feedback is one line of the explanation; a line break inside it would end the line. */
+function oneLine(text: string): string {
+	return text.replace(/\s*\n\s*/g, ' ').trim();
 }
 
-/** Splits an answer block at its unescaped markers; `leading` is whatever stands before the first one. */
-function splitAnswers(body: Piece, markers: string, format: TextFormat | 'alternative'): { leading: string; answers: Answer[] } {
+// ---------------------------------------------------------------------------------------------------------
+// Cutting the file into questions
+
+type Line = { text: string; masked: string; number: number };
+
+type Chunk = { kind: 'category'; path: string } | { kind: 'question'; lines: Line[] } | { kind: 'syntax'; line: Line };
+
+/**
+ * Blank as Moodle (PHP's trim) sees it: spaces and tabs only. A line of ideographic spaces, which Chinese editors
+ * indent with, is not blank, so it does not end a question in the middle of its answer block.
+ */
+function isBlank(line: Line): boolean {
+	return /^[ \t\0\v]*$/.test(line.text);
+}
+
+/** Nothing to read, ideographic spaces included: skipped between questions. */
+function isEmpty(line: Line): boolean {
+	return line.text.trim() === '';
+}
+
+function trimStart(text: string): string {
+	return text.replace(/^[ \t\0\v]+/, '');
+}
+
+/** Moodle drops every line that starts with `//`, wherever it is in a question. */
+function isComment(line: Line): boolean {
+	return trimStart(line.text).startsWith('//');
+}
+
+function isCategory(line: Line): boolean {
+	return trimStart(line.text).startsWith('$CATEGORY:');
+}
+
+/** Where the text after a `::title::` at the start of the line begins, or after a lone `::`; 0 without a title. */
+function afterTitle(masked: string): number {
+	const start = masked.length - masked.trimStart().length;
+	if (!masked.startsWith('::', start)) return 0;
+	const end = masked.indexOf('::', start + 2);
+	return end < 0 ? start + 2 : end + 2;
+}
+
+function isTitled(line: Line): boolean {
+	const text = line.masked.trimStart();
+	return text.startsWith('::') && text.indexOf('::', 2) >= 0;
+}
+
+function hasBrace(line: Line): boolean {
+	return /[{}]/.test(line.masked);
+}
+
+/**
+ * The lines after a closed answer block that still belong to its question: up to a blank line, when none of
+ * them holds a brace (then they are the rest of a missing-word sentence, as Moodle reads them); none otherwise.
+ */
+function tailOf(lines: Line[], from: number): { tail: Line[]; next: number } {
+	const tail: Line[] = [];
+	let k = from;
+	for (; k < lines.length; k++) {
+		const line = lines[k] as Line;
+		if (isBlank(line) || isCategory(line) || isTitled(line)) break;
+		if (isComment(line)) continue;
+		if (hasBrace(line)) return { tail: [], next: from };
+		tail.push(line);
+	}
+	return { tail, next: k };
+}
+
+function endOfParagraph(lines: Line[], from: number): number {
+	let k = from;
+	while (k < lines.length && !isBlank(lines[k] as Line)) k++;
+	return k;
+}
+
+/** Reads the question starting at line index `start` into `chunks`; returns the index the next one may start at. */
+function scanQuestion(lines: Line[], start: number, chunks: Chunk[]): number {
+	const taken: Line[] = [];
+	let state: 'stem' | 'answers' | 'closed' = 'stem';
+	let opened: Line | null = null;
+	let broken: Line | null = null;
+	let j = start;
+	for (; j < lines.length; j++) {
+		const line = lines[j] as Line;
+		if (isBlank(line)) break;
+		if (isComment(line)) continue;
+		// Text without braces followed by a category or a titled line was a description; the new line starts anew.
+		if (j > start && state === 'stem' && (isCategory(line) || isTitled(line))) break;
+		const from = j === start ? afterTitle(line.masked) : 0;
+		for (const at of positions(line.masked.slice(from), '{}')) {
+			const char = line.masked.charAt(from + at);
+			if (state === 'stem') {
+				if (char === '{') {
+					state = 'answers';
+					opened = line;
+				} else broken ??= line;
+			} else if (state === 'answers') {
+				if (char === '}') state = 'closed';
+				else {
+					// A `{` inside an open block: the block before was never closed. When the new `{` is on a later
+					// line, that line most likely starts the next question, so reading goes on from there.
+					chunks.push({ kind: 'syntax', line: opened ?? line });
+					return opened === line ? endOfParagraph(lines, j) : j;
+				}
+			} else broken ??= line;
+		}
+		taken.push(line);
+		if (state === 'closed') {
+			j++;
+			break;
+		}
+	}
+	if (state === 'answers') {
+		chunks.push({ kind: 'syntax', line: opened ?? (taken[0] as Line) });
+		return j;
+	}
+	if (broken) {
+		chunks.push({ kind: 'syntax', line: broken });
+		return j;
+	}
+	if (state === 'closed') {
+		const { tail, next } = tailOf(lines, j);
+		taken.push(...tail);
+		j = next;
+	}
+	if (taken.length > 0) chunks.push({ kind: 'question', lines: taken });
+	return Math.max(j, start + 1);
+}
+
+function scan(text: string): Chunk[] {
+	const lines: Line[] = splitLines(text).map((t, i) => ({ text: t, masked: mask(t), number: i + 1 }));
+	const chunks: Chunk[] = [];
+	let i = 0;
+	while (i < lines.length) {
+		const line = lines[i] as Line;
+		if (isEmpty(line) || isComment(line)) i++;
+		else if (isCategory(line)) {
+			chunks.push({ kind: 'category', path: trimStart(line.text).slice('$CATEGORY:'.length) });
+			i++;
+		} else i = scanQuestion(lines, i, chunks);
+	}
+	return chunks;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Reading one question
+
+/** Moodle's weight: `%50%`, `%-100%`, `%33.333%` at the start of an answer. */
+const weightPattern = /^%(-*)([0-9]{1,2}\.?[0-9]*)%/;
+
+type Answer = { kind: '=' | '~'; weight: number; text: string; feedback: string };
+
+type AnswerRules = {
+	/** `=` answers of a choice are full marks whatever follows; `~` answers and short answers read a weight. */
+	weighs: (kind: '=' | '~') => boolean;
+	/** Without a weight: full marks for `=` and short answers, none for `~`. */
+	weightOf: (kind: '=' | '~') => number;
+	text: (raw: string) => string;
+};
+
+/** One answer: its weight (`%50%`) off the front, then its text and its own feedback (after the first `#`). */
+function readAnswer(kind: '=' | '~', p: Piece, rules: AnswerRules, format: TextFormat): Answer {
+	let part = trimPiece(p);
+	let weight = rules.weightOf(kind);
+	const weighed = rules.weighs(kind) ? weightPattern.exec(part.raw) : null;
+	if (weighed) {
+		weight = Number(weighed[2]) * (weighed[1] === '' ? 1 : -1);
+		part = cut(part, weighed[0].length);
+	}
+	const hash = part.masked.indexOf('#');
+	const feedback = hash >= 0 ? giftText(cut(part, hash + 1).raw, format) : '';
+	return { kind, weight, text: rules.text(hash >= 0 ? cut(part, 0, hash).raw : part.raw), feedback };
+}
+
+/**
+ * Splits an answer block at its unescaped markers. Text before the first marker is an answer too, as Moodle
+ * reads it: a wrong option in a choice (`{甲 =乙 ~丙}`), an accepted answer in a short answer (`{北京}`).
+ */
+function splitAnswers(body: Piece, markers: string, leadingKind: '=' | '~', rules: AnswerRules, format: TextFormat): Answer[] {
 	const at = positions(body.masked, markers);
-	const leading = unescape(cut(body, 0, at[0] ?? body.raw.length).raw).trim();
-	const answers = at.map((start, i) => readAnswer(body.masked.charAt(start) === '=' ? '=' : '~', cut(body, start + 1, at[i + 1] ?? body.raw.length), format));
-	return { leading, answers };
+	const leading = trimPiece(cut(body, 0, at[0] ?? body.raw.length));
+	const answers = leading.raw === '' ? [] : [readAnswer(leadingKind, leading, rules, format)];
+	at.forEach((start, i) => {
+		const kind = body.masked.charAt(start) === '=' ? '=' : '~';
+		answers.push(readAnswer(kind, cut(body, start + 1, at[i + 1] ?? body.raw.length), rules, format));
+	});
+	return answers;
 }
 
 type Outcome =
 	| { kind: 'question'; draft: QuestionDraft; problems: FormatProblem[] }
-	| { kind: 'skipped'; value: string }
-	| { kind: 'problems'; problems: FormatProblem[] };
+	| { kind: 'skipped'; code: 'unsupported_type' | 'embedded_file'; value: string };
 
+/** What readQuestion works from: the stem around the answer block, the block, and the shared fields. */
+type Parts = {
+	before: string;
+	after: string;
+	/** The block ends the question: no blank is drawn where it stood (Moodle: the text ends with `}`). */
+	atEnd: boolean;
+	body: Piece;
+	format: TextFormat;
+	general: string;
+	at: FilePosition;
+	categories: string[];
+};
+
+function choiceStem(parts: Parts): string {
+	return giftText(parts.atEnd ? parts.before : `${parts.before}${blankMarker}${parts.after}`, 'moodle');
+}
+
+function common(parts: Parts, explanation: string) {
+	return { explanation, ...noMetadata(), categories: parts.categories };
+}
+
+function problemAt(at: FilePosition, code: FormatProblem['code'], value?: string): FormatProblem {
+	return value === undefined ? { ...at, code } : { ...at, code, value };
+}
+
+function readChoice(parts: Parts): Outcome {
+	const rules: AnswerRules = { weighs: (kind) => kind === '~', weightOf: (kind) => (kind === '=' ? 100 : 0), text: (raw) => giftText(raw, parts.format) };
+	const answers = splitAnswers(parts.body, '~=', '~', rules, parts.format);
+	const options = answers.map((a) => a.text);
+	const explanation = joinFeedback(
+		parts.general,
+		answers.map((a, i) => ({ label: optionLabel(i), text: a.feedback }))
+	);
+	const base = { options, stem: choiceStem(parts), ...common(parts, explanation) };
+	// Any `=` makes it a one-answer question in Moodle, right when a full-mark answer is chosen.
+	if (answers.some((a) => a.kind === '=')) {
+		const full = answers.flatMap((a, i) => (a.weight >= 100 ? [i] : []));
+		if (full.length > 1) return { kind: 'skipped', code: 'unsupported_type', value: `one-answer multichoice with ${full.length} right answers` };
+		return { kind: 'question', draft: { type: 'single', correct: full[0] ?? 0, ...base }, problems: [] };
+	}
+	const correct = answers.flatMap((a, i) => (a.weight > 0 ? [i] : []));
+	if (correct.length === 0) return { kind: 'question', draft: { type: 'multiple', correct, ...base }, problems: [problemAt(parts.at, 'missing_answer')] };
+	if (correct.length === 1) return { kind: 'skipped', code: 'unsupported_type', value: 'multiple-answer multichoice with 1 right answer' };
+	return { kind: 'question', draft: { type: 'multiple', correct, ...base }, problems: [] };
+}
+
+/** `{T}` `{TRUE}` `{F}` `{FALSE}`, then `#feedback for the wrong answer#feedback for the right answer`. */
+function readTrueFalse(parts: Parts, correct: boolean): Outcome {
+	const hashes = positions(parts.body.masked, '#');
+	const first = hashes[0];
+	const second = hashes[1];
+	const wrong = first === undefined ? '' : giftText(cut(parts.body, first + 1, second ?? parts.body.raw.length).raw, parts.format);
+	const right = second === undefined ? '' : giftText(cut(parts.body, second + 1).raw, parts.format);
+	const explanation = joinFeedback(parts.general, [
+		{ label: trueLabel, text: correct ? right : wrong },
+		{ label: falseLabel, text: correct ? wrong : right }
+	]);
+	return { kind: 'question', draft: { type: 'true_false', correct, stem: choiceStem(parts), ...common(parts, explanation) }, problems: [] };
+}
+
+/**
+ * Where the answer box goes in a short answer's stem: where the braces were, or, when they close the question,
+ * on the blank the author drew (`______`, four or more) if there is one, else at the end. A stem that draws
+ * more blanks than that one comes back with them all, for the caller to turn away.
+ */
+function fillStem(parts: Parts): string {
+	if (!parts.atEnd) return giftText(`${parts.before}${blankMarker}${parts.after}`, 'moodle');
+	const drawn = parts.before.match(/_{4,}/g) ?? [];
+	if (drawn.length === 0) return giftText(`${parts.before}${blankMarker}`, 'moodle');
+	return giftText(drawn.length === 1 ? parts.before.replace(/_{4,}/, blankMarker) : parts.before, 'moodle');
+}
+
+function readShortAnswer(parts: Parts): Outcome {
+	const rules: AnswerRules = { weighs: () => true, weightOf: () => 100, text: alternativeText };
+	const answers = splitAnswers(parts.body, '=', '=', rules, parts.format);
+	const right = answers.filter((a) => a.weight >= 100);
+	const alternatives = distinct(right.map((a) => a.text));
+	// A wrong answer's feedback has no alternative to go with: it joins the general part, saying which answer.
+	const wrong = answers.filter((a) => a.weight < 100 && a.feedback !== '').map((a) => `答“${oneLine(a.text)}”：${oneLine(a.feedback)}`);
+	const perAnswer: AnswerFeedback[] = alternatives.map((alternative) => ({
+		label: alternative,
+		text: right.find((a) => a.text === alternative && a.feedback !== '')?.feedback ?? ''
+	}));
+	const explanation = joinFeedback([parts.general, ...wrong].filter((t) => t !== '').join('\n'), perAnswer);
+	const stem = fillStem(parts);
+	const blanks = countBlanks(stem);
+	if (blanks !== 1) return { kind: 'skipped', code: 'unsupported_type', value: `short answer with ${blanks} blanks` };
+	const problems = alternatives.length === 0 ? [problemAt(parts.at, 'missing_answer')] : [];
+	return { kind: 'question', draft: { type: 'fill', blanks: [alternatives], stem, ...common(parts, explanation) }, problems };
+}
+
+/** One question's text, with exactly one `{…}` block or none (the scan made sure of that). */
 function readQuestion(text: string, at: FilePosition, categories: string[]): Outcome {
-	let q = piece(text.trim());
-	const problem = (code: FormatProblem['code'], value?: string): FormatProblem => (value === undefined ? { ...at, code } : { ...at, code, value });
+	let q = trimPiece(piece(text));
 	if (q.masked.startsWith('::')) {
-		const end = q.masked.indexOf('::', 2);
+		// The title ends on its own line; it says what the question is called, not what it asks.
+		const lineEnd = q.masked.indexOf('\n');
+		const end = q.masked.slice(0, lineEnd < 0 ? undefined : lineEnd).indexOf('::', 2);
 		q = trimPiece(cut(q, end < 0 ? 2 : end + 2));
 	}
-	const opens = positions(q.masked, '{');
-	const closes = positions(q.masked, '}');
+	const open = q.masked.indexOf('{');
+	const close = q.masked.indexOf('}');
 	// No answer block at all is Moodle's "description", a text shown between questions.
-	if (opens.length === 0 && closes.length === 0) return { kind: 'skipped', value: 'description' };
-	const open = opens[0] ?? -1;
-	const close = closes[0] ?? -1;
-	if (opens.length !== 1 || closes.length !== 1 || close < open) {
-		return { kind: 'problems', problems: [problem('syntax', excerpt(unescape(q.raw).split('\n')[0] ?? '', 50))] };
-	}
-	const before = cut(q, 0, open).raw;
-	const after = cut(q, close + 1).raw;
+	if (open < 0 || close < open) return { kind: 'skipped', code: 'unsupported_type', value: 'description' };
+	// Pictures would be lost on the way to plain text; the question goes to the skipped list with the reason.
+	if (/<img\b/i.test(unescape(q.raw))) return { kind: 'skipped', code: 'embedded_file', value: 'img' };
 	let body = cut(q, open + 1, close);
-	let feedback = '';
+	let generalRaw = '';
 	const general = body.masked.lastIndexOf('####');
 	if (general >= 0) {
-		feedback = cut(body, general + 4).raw;
+		generalRaw = cut(body, general + 4).raw;
 		body = cut(body, 0, general);
 	}
 	body = trimPiece(body);
+	const before = cut(q, 0, open).raw;
+	const after = cut(q, close + 1).raw;
 	const format = splitFormat(before.trim(), 'moodle').format;
-	const common = { explanation: giftText(feedback, format), ...noMetadata(), categories };
-	// Missing-word style: an answer block inside the sentence leaves a blank where it stood.
-	const choiceStem = giftText(after.trim() === '' ? before : `${before}${blankMarker}${after}`, 'moodle');
+	const parts: Parts = { before, after, atEnd: after.trim() === '', body, format, general: giftText(generalRaw, format), at, categories };
 
-	if (body.raw === '') return { kind: 'skipped', value: 'essay' };
-	if (body.masked.startsWith('#')) return { kind: 'skipped', value: 'numerical' };
-	if (body.masked.includes('~')) {
-		const { leading, answers } = splitAnswers(body, '~=', format);
-		const problems: FormatProblem[] = [];
-		if (leading !== '') problems.push(problem('syntax', excerpt(leading)));
-		const options = answers.map((a) => a.text);
-		const equals = answers.flatMap((a, i) => (a.kind === '=' ? [i] : []));
-		if (equals.length > 0) {
-			if (equals.length > 1) problems.push(problem('answer_needs_one', String(equals.length)));
-			return { kind: 'question', draft: { type: 'single', options, correct: equals[0] ?? 0, stem: choiceStem, ...common }, problems };
-		}
-		const correct = answers.flatMap((a, i) => ((a.weight ?? 0) > 0 ? [i] : []));
-		if (correct.length === 0) problems.push(problem('missing_answer'));
-		else if (correct.length === 1) problems.push(problem('answer_needs_two', '1'));
-		return { kind: 'question', draft: { type: 'multiple', options, correct, stem: choiceStem, ...common }, problems };
-	}
-	if (body.masked.includes('=') && body.masked.includes('->')) return { kind: 'skipped', value: 'matching' };
+	if (body.raw === '') return { kind: 'skipped', code: 'unsupported_type', value: 'essay' };
+	if (body.masked.startsWith('#')) return { kind: 'skipped', code: 'unsupported_type', value: 'numerical' };
+	if (body.masked.includes('~')) return readChoice(parts);
+	if (body.masked.includes('=') && body.masked.includes('->')) return { kind: 'skipped', code: 'unsupported_type', value: 'matching' };
 	const hash = body.masked.indexOf('#');
 	const trueFalse = (hash >= 0 ? body.raw.slice(0, hash) : body.raw).trim().toUpperCase();
-	if (trueFalse === 'T' || trueFalse === 'TRUE' || trueFalse === 'F' || trueFalse === 'FALSE') {
-		return { kind: 'question', draft: { type: 'true_false', correct: trueFalse.startsWith('T'), stem: choiceStem, ...common }, problems: [] };
-	}
-	if (!body.masked.includes('=')) return { kind: 'problems', problems: [problem('missing_answer', excerpt(unescape(body.raw)))] };
-	const { leading, answers } = splitAnswers(body, '=', 'alternative');
-	const problems: FormatProblem[] = [];
-	if (leading !== '') problems.push(problem('syntax', excerpt(leading)));
-	// Partial-credit alternatives (`=%50%…`) have no place in the bank, which marks a blank right or wrong.
-	const alternatives = distinct(answers.filter((a) => a.weight === null || a.weight >= 100).map((a) => a.text));
-	if (alternatives.length === 0) problems.push(problem('missing_answer'));
-	const stem = giftText(`${before}${blankMarker}${after}`, 'moodle');
-	return { kind: 'question', draft: { type: 'fill', blanks: [alternatives], stem, ...common }, problems };
+	if (trueFalse === 'T' || trueFalse === 'TRUE') return readTrueFalse(parts, true);
+	if (trueFalse === 'F' || trueFalse === 'FALSE') return readTrueFalse(parts, false);
+	return readShortAnswer(parts);
 }
 
-function readBlocks(body: string): ParseResult {
+function readChunks(text: string): ParseResult {
 	const result: ParseResult = { questions: [], problems: [], skipped: [] };
 	let category = '';
-	const handle = (block: { text: string; line: number }[]) => {
-		// Moodle drops whole-line comments before anything else.
-		const lines = block.filter((l) => !l.text.trimStart().startsWith('//'));
-		while (lines[0]?.text.trimStart().startsWith('$CATEGORY:')) {
-			const line = lines.shift();
-			category = categoryPath(line?.text.trimStart().slice('$CATEGORY:'.length) ?? '');
+	for (const chunk of scan(text)) {
+		if (chunk.kind === 'category') {
+			category = categoryPath(chunk.path);
+			continue;
 		}
-		const first = lines[0];
-		if (!first) return;
-		const at = { line: first.line };
-		const outcome = readQuestion(lines.map((l) => l.text).join('\n'), at, category === '' ? [] : [category]);
-		if (outcome.kind === 'skipped') result.skipped.push({ ...at, code: 'unsupported_type', value: outcome.value });
-		else if (outcome.kind === 'problems') result.problems.push(...outcome.problems);
+		if (chunk.kind === 'syntax') {
+			result.problems.push({ line: chunk.line.number, code: 'syntax', value: excerpt(unescape(chunk.line.text).trim(), 50) });
+			continue;
+		}
+		const at = { line: (chunk.lines[0] as Line).number };
+		const outcome = readQuestion(chunk.lines.map((l) => l.text).join('\n'), at, category === '' ? [] : [category]);
+		if (outcome.kind === 'skipped') result.skipped.push({ ...at, code: outcome.code, value: outcome.value });
 		else {
 			const problems = [...outcome.problems, ...draftProblems(outcome.draft, at, {})];
 			if (problems.length > 0) result.problems.push(...problems);
 			else result.questions.push({ ...outcome.draft, at });
 		}
-	};
-	let block: { text: string; line: number }[] = [];
-	splitLines(body).forEach((text, i) => {
-		if (text.trim() !== '') block.push({ text, line: i + 1 });
-		else if (block.length > 0) {
-			handle(block);
-			block = [];
-		}
-	});
-	if (block.length > 0) handle(block);
+	}
 	return result;
 }
 
@@ -206,7 +442,7 @@ export function readGift(text: string): ParseResult {
 	const refused = checkFileText(text);
 	if (refused) return refused;
 	try {
-		const result = readBlocks(stripBom(text));
+		const result = readChunks(stripBom(text));
 		// Only comments and categories: as good as empty.
 		if (result.questions.length === 0 && result.problems.length === 0 && result.skipped.length === 0) {
 			return { ...result, problems: [{ line: 1, code: 'file_empty' }] };
@@ -247,18 +483,89 @@ function withWeight(weight: string | null, text: string): string {
 	return text.startsWith('%') ? `%0%${text}` : text;
 }
 
+/** The labels the explanation's answer lines use for this question's answers (see ../feedback). */
+function answerLabels(q: QuestionDraft): string[] {
+	if (q.type === 'single' || q.type === 'multiple') return q.options.map((_, i) => optionLabel(i));
+	if (q.type === 'true_false') return [trueLabel, falseLabel];
+	return distinct(q.blanks[0] ?? []);
+}
+
 /**
- * Writes questions as GIFT. A `$CATEGORY:` line (the first area) goes before a question whose first area differs
- * from the one before. Questions with `<`, `>` or `&` are written as `[html]` and escaped, since Moodle renders
- * its default format as HTML too. Fill questions need exactly one blank (`____` becomes the answer block) and
- * no `->` in an alternative; others are left out and their indexes returned in `skipped`.
+ * The explanation as GIFT feedback: the answer lines go after their answers (`#…`) and the rest is the general
+ * feedback (`####…`). readGift puts them back in the answers' order, one line each; an explanation that would
+ * not come back the same way (lines out of order, an answer twice) is written whole as general feedback instead.
+ */
+function feedbackFor(explanation: string, labels: string[]): { general: string; of: (label: string) => string } {
+	const { general, perAnswer } = splitFeedback(explanation, labels);
+	const byLabel = new Map(perAnswer.map((f) => [f.label, f.text]));
+	const rebuilt = joinFeedback(
+		general,
+		labels.map((label) => ({ label, text: byLabel.get(label) ?? '' }))
+	);
+	if (byLabel.size !== perAnswer.length || rebuilt !== explanation) return { general: explanation, of: () => '' };
+	return { general, of: (label) => byLabel.get(label) ?? '' };
+}
+
+function writeQuestion(q: QuestionDraft): string {
+	const texts = [q.stem, q.explanation, ...(q.type === 'single' || q.type === 'multiple' ? q.options : [])];
+	const format: TextFormat = texts.some((t) => /[<>&]/.test(t)) ? 'html' : 'moodle';
+	const text = (t: string) => giftEscape(format === 'html' ? htmlEscape(t) : t);
+	/** Text at the start of an answer or a feedback. */
+	const entry = (t: string) => guardStart(text(t), format);
+	const stemStart = (t: string) => (format === 'html' ? `[html]${text(t)}` : entry(t));
+	const feedback = feedbackFor(q.explanation, answerLabels(q));
+	const answerFeedback = (label: string) => {
+		const f = feedback.of(label);
+		return f === '' ? '' : `#${entry(f)}`;
+	};
+	const general = feedback.general === '' ? '' : `####${entry(feedback.general)}`;
+
+	if (q.type === 'fill') {
+		const [before = '', after = ''] = q.stem.split(blankMarker);
+		const seen = new Set<string>();
+		const alternatives = (q.blanks[0] ?? []).map((a) => {
+			// Alternatives are never rendered, so never HTML; the feedback of a repeated one went with the first.
+			const own = seen.has(a) ? '' : answerFeedback(a);
+			seen.add(a);
+			return `=${withWeight(a.startsWith('%') ? '100' : null, guardStart(giftEscape(a), 'moodle'))}${own}`;
+		});
+		const block = [...alternatives, general].filter((part) => part !== '').join(' ');
+		return `${stemStart(before)}{${block}}${text(after)}`;
+	}
+	if (q.type === 'true_false') {
+		// Moodle's order: `{T#feedback for the wrong answer#feedback for the right answer}`.
+		const right = answerFeedback(q.correct ? trueLabel : falseLabel);
+		const wrong = answerFeedback(q.correct ? falseLabel : trueLabel);
+		return `${stemStart(q.stem)}{${q.correct ? 'T' : 'F'}${wrong === '' && right !== '' ? '#' : wrong}${right}${general}}`;
+	}
+	const lines = [`${stemStart(q.stem)}{`];
+	const right = q.type === 'single' ? [q.correct] : [...new Set(q.correct)].sort((a, b) => a - b);
+	const shares = splitHundred(right.length);
+	q.options.forEach((option, i) => {
+		const body = entry(option);
+		const share = right.indexOf(i);
+		// Moodle reads no weight after `=` in a choice, so a right option starting with `%` needs nothing in front.
+		const answer = q.type === 'single' ? (share >= 0 ? `=${body}` : `~${withWeight(null, body)}`) : `~${withWeight(share >= 0 ? (shares[share] ?? '0') : '-100', body)}`;
+		lines.push(`\t${answer}${answerFeedback(optionLabel(i))}`);
+	});
+	if (general !== '') lines.push(`\t${general}`);
+	lines.push('}');
+	return lines.join('\n');
+}
+
+/**
+ * Writes questions as GIFT, a blank line after each. A `$CATEGORY:` line (the first area) goes before a question
+ * whose first area differs from the one before. Questions with `<`, `>` or `&` are written as `[html]` and
+ * escaped, since Moodle renders its default format as HTML too. The explanation goes out as feedback (see
+ * feedbackFor). Fill questions need exactly one blank (`____` becomes the answer block) and no `->` in an
+ * alternative (Moodle would take the block for a matching question); others are left out and their indexes
+ * returned in `skipped`.
  */
 export function questionsToGift(questions: QuestionDraft[]): { gift: string; skipped: number[] } {
 	const skipped: number[] = [];
 	const out: string[] = [];
 	let category = '';
 	questions.forEach((q, index) => {
-		// An alternative containing `->` would make Moodle (and readGift) take the block for a matching question.
 		if (q.type === 'fill' && (q.blanks.length !== 1 || countBlanks(q.stem) !== 1 || (q.blanks[0] ?? []).some((a) => a.includes('->')))) {
 			skipped.push(index);
 			return;
@@ -268,34 +575,7 @@ export function questionsToGift(questions: QuestionDraft[]): { gift: string; ski
 			category = area;
 			out.push(`$CATEGORY: ${area.replace(/\s+/g, ' ').trim()}`, '');
 		}
-		const texts = [q.stem, q.explanation, ...(q.type === 'single' || q.type === 'multiple' ? q.options : [])];
-		const format: TextFormat = texts.some((t) => /[<>&]/.test(t)) ? 'html' : 'moodle';
-		const text = (t: string) => giftEscape(format === 'html' ? htmlEscape(t) : t);
-		const lead = format === 'html' ? '[html]' : '';
-		const feedback = q.explanation === '' ? '' : `####${guardStart(text(q.explanation), format)}`;
-		if (q.type === 'fill') {
-			const [before = '', after = ''] = q.stem.split(blankMarker);
-			const alternatives = (q.blanks[0] ?? []).map((a) => `=${withWeight(a.startsWith('%') ? '100' : null, guardStart(giftEscape(a), 'moodle'))}`);
-			const stemStart = lead === '' ? guardStart(text(before), format) : lead + text(before);
-			out.push(`${stemStart}{${alternatives.join(' ')}${feedback === '' ? '' : ` ${feedback}`}}${text(after)}`, '');
-			return;
-		}
-		const stem = lead === '' ? guardStart(text(q.stem), format) : lead + text(q.stem);
-		if (q.type === 'true_false') {
-			out.push(`${stem}{${q.correct ? 'T' : 'F'}${feedback}}`, '');
-			return;
-		}
-		out.push(`${stem}{`);
-		const right = q.type === 'single' ? [q.correct] : [...new Set(q.correct)].sort((a, b) => a - b);
-		const shares = splitHundred(right.length);
-		q.options.forEach((option, i) => {
-			const body = guardStart(text(option), format);
-			const share = right.indexOf(i);
-			if (q.type === 'single') out.push(share >= 0 ? `\t=${withWeight(body.startsWith('%') ? '100' : null, body)}` : `\t~${withWeight(null, body)}`);
-			else out.push(`\t~${withWeight(share >= 0 ? (shares[share] ?? '0') : '-100', body)}`);
-		});
-		if (feedback !== '') out.push(`\t${feedback}`);
-		out.push('}', '');
+		out.push(writeQuestion(q), '');
 	});
 	return { gift: out.join('\n'), skipped };
 }
