@@ -69,24 +69,24 @@ test('an Aiken file takes an area for the whole file; a GIFT file without catego
 		'Aiken导入：理论测试按什么周期组织？': ['learning_org']
 	});
 
-	// GIFT without $CATEGORY, one question twice: an area per question, the file's for the rest.
+	// GIFT without $CATEGORY, one question twice: an area per question, the file's for the rest; feedback goes
+	// into the explanation.
 	await upload(
 		page,
 		file(
 			'questions.gift',
 			[
+				// No blank lines between questions: valid GIFT, as Moodle reads it.
 				'// 没有分类',
-				'::q1::GIFT导入：党委中心组每年集中学习不少于几次？{=12次 ~6次 ~4次}',
-				'',
-				'::q2::GIFT导入：党员每年集中学习不少于32学时。{T}',
-				'',
+				'::q1::GIFT导入：党委中心组每年集中学习不少于几次？{=12次#对 ~6次#少了 ~4次}',
+				'::q2::GIFT导入：党员每年集中学习不少于32学时。{T####见《条例》}',
 				'::q3::GIFT导入：党委中心组每年集中学习不少于几次？{=12次 ~6次 ~4次}',
 				''
 			].join('\n')
 		)
 	);
 	await expect(page.getByText('没有领域的试题：2 道')).toBeVisible();
-	await expect(page.getByText(/第 6 行与第 2 行的试题相同，只导入一次。/)).toBeVisible();
+	await expect(page.getByText(/第 4 行与第 2 行的试题相同，只导入一次。/)).toBeVisible();
 	await page.screenshot({ path: 'test-results/screens/import-gift-areas-390.png', fullPage: true });
 	await page.getByLabel('第 2 行的试题的领域').selectOption('theory');
 	await page.getByLabel('整个文件的学习内容领域').selectOption('learning_org');
@@ -98,5 +98,9 @@ test('an Aiken file takes an area for the whole file; a GIFT file without catego
 		'GIFT导入：党委中心组每年集中学习不少于几次？': ['theory'],
 		'GIFT导入：党员每年集中学习不少于32学时。': ['learning_org']
 	});
+	const explanations = await e2eRows<{ explanation: string }>(
+		"select v.explanation from question q join question_version v on v.id = q.current_version_id where v.stem like 'GIFT导入%' order by v.stem"
+	);
+	expect(explanations.map((e) => e.explanation)).toEqual(['见《条例》', '【A】对\n【B】少了']);
 	await page.context().close();
 });
