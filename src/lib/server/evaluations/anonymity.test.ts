@@ -10,6 +10,7 @@ import { makeMember, makeUnit, onPostgres } from '../testing/db';
 import { fullBallot, makeCampaign } from '../testing/evaluations';
 import { castBallot } from './ballots';
 import { hashCode, normalizeCode } from './codes';
+import { mulberry32 } from '../testing/random';
 
 // The anonymity test: 1,000 ballots cast in a known order, then the database FILE is opened again,
 // read-only and without any of our code, to show that no column links a ballot to a participant and that the
@@ -28,17 +29,6 @@ let dir: string;
 let file: string;
 let run: Run;
 
-/** A small seeded generator (mulberry32), so the casting order is random but the same on every run. */
-function seeded(seed: number) {
-	let a = seed >>> 0;
-	return () => {
-		a = (a + 0x6d2b79f5) >>> 0;
-		let t = a;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
 
 function shuffled<T>(items: T[], random: () => number): T[] {
 	const out = [...items];
@@ -218,7 +208,7 @@ async function castInOrder(path: string, count: number, seed: number): Promise<R
 	let logsLeft = 0;
 	const castStarted = performance.now();
 	let lastTenth = 0;
-	for (const [i, memberId] of shuffled(memberIds, seeded(seed)).entries()) {
+	for (const [i, memberId] of shuffled(memberIds, mulberry32(seed)).entries()) {
 		if (i === count - Math.ceil(count / 10)) lastTenth = performance.now();
 		const ratings: Record<number, number> = {};
 		for (const [d, c] of f.criterionIds.entries()) ratings[c] = d < digits ? Math.floor(i / 4 ** d) % 4 : 0;
@@ -474,7 +464,7 @@ describe.skipIf(onPostgres)('one-time codes', () => {
 		await db.destroy();
 		const before = placesOf();
 		const again = openDatabase(path).db;
-		for (const code of shuffled(codes, seeded(7))) {
+		for (const code of shuffled(codes, mulberry32(7))) {
 			expect(await castBallot(again, f.id, { kind: 'code', code }, fullBallot(f, 1))).toMatchObject({ ok: true });
 		}
 		await again.destroy();
@@ -489,9 +479,9 @@ describe('spearman', () => {
 		const xs = Array.from({ length: 1000 }, (_, i) => i);
 		expect(spearman(xs, xs)).toBeCloseTo(1, 10);
 		expect(spearman(xs, [...xs].reverse())).toBeCloseTo(-1, 10);
-		expect(Math.abs(spearman(xs, shuffled(xs, seeded(1))))).toBeLessThan(0.1);
+		expect(Math.abs(spearman(xs, shuffled(xs, mulberry32(1))))).toBeLessThan(0.1);
 		// Agrees with 1 − 6·Σd² / (n·(n² − 1)) when there are no ties.
-		const ys = shuffled(xs, seeded(2));
+		const ys = shuffled(xs, mulberry32(2));
 		const d2 = xs.reduce((s, x, i) => s + (x - (ys[i] as number)) ** 2, 0);
 		expect(spearman(xs, ys)).toBeCloseTo(1 - (6 * d2) / (1000 * (1000 ** 2 - 1)), 10);
 	});

@@ -5,6 +5,7 @@ import { falseLabel, joinFeedback, optionLabel, trueLabel } from '../feedback';
 import { countBlanks } from '../normalize';
 import { maxQuestionFileBytes, type FilePosition, type ParseResult, type ParsedQuestion, type QuestionDraft } from '../types';
 import { questionsToGift, readGift } from './gift';
+import { mulberry32 } from '../../testing/random';
 
 function codes(result: ParseResult): string[] {
 	return result.problems.map((p) => p.code);
@@ -575,17 +576,6 @@ describe('questionsToGift', () => {
 // ---------------------------------------------------------------------------------------------------------
 // Properties
 
-/** mulberry32: a small seeded generator, so a failing case comes back with the same seed. */
-function seeded(seed: number): () => number {
-	let state = seed >>> 0;
-	return () => {
-		state = (state + 0x6d2b79f5) >>> 0;
-		let t = state;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
 
 type Random = () => number;
 
@@ -676,7 +666,7 @@ describe('GIFT properties', () => {
 	it('gives back what it wrote, with or without blank lines between questions: stem, options, key, explanation, category', () => {
 		const kinds = new Map<string, number>();
 		for (let seed = 1; seed <= 400; seed++) {
-			const random = seeded(seed);
+			const random = mulberry32(seed);
 			const drafts = Array.from({ length: int(random, 9) }, () => randomDraft(random));
 			const { gift, skipped } = questionsToGift(drafts);
 			expect(skipped, `seed ${seed}`).toEqual(drafts.flatMap((d, i) => (notWritable(d) ? [i] : [])));

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { type AnswerFeedback, falseLabel, joinFeedback, optionLabel, trueLabel } from '../feedback';
 import { maxQuestionFileBytes, type ParseResult, type ParsedQuestion, type QuestionDraft } from '../types';
 import { categoryPath, htmlToText, questionsToMoodleXml, readMoodleXml, splitHundred } from './moodle-xml';
+import { mulberry32 } from '../../testing/random';
 
 const fixture = readFileSync(new URL('./fixtures/moodle-party-theory.xml', import.meta.url), 'utf8');
 const feedbackFixture = readFileSync(new URL('./fixtures/moodle-feedback.xml', import.meta.url), 'utf8');
@@ -509,17 +510,6 @@ function writtenOrder(drafts: QuestionDraft[]): QuestionDraft[] {
 	return order.flatMap((area) => drafts.filter((d) => (d.areas[0] ?? '') === area));
 }
 
-/** Mulberry32: a small seeded generator, so a failing question is the same one on every run. */
-function mulberry32(seed: number): () => number {
-	let state = seed >>> 0;
-	return () => {
-		state = (state + 0x6d2b79f5) >>> 0;
-		let t = state;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
 
 /** Besides the XML and HTML pieces: the feedback labels and the lines the reader adds, to confuse the split. */
 const feedbackPieces = [...pieces, '【', '】', '【A】', '【B】', '【对】', '【错】', '答对时：', '答“', '”：', ']]]]>', ']]]]><![CDATA[>', 'CDATA'];
